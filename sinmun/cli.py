@@ -1,0 +1,87 @@
+"""The ``sinmun`` command.
+
+``sinmun serve`` migrates, loads the demo paper on an empty site and serves with gunicorn;
+``sinmun import PATH`` and ``sinmun demo`` load articles; every other word is passed to
+Django's management commands (``sinmun createsuperuser``, ``sinmun migrate``, …).
+"""
+
+import argparse
+import os
+import sys
+
+ALIASES = {"import": "import_articles"}
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinmun.settings.base")
+    import django
+
+    django.setup()
+
+
+def prepare_site(*, load_demo: bool = True) -> None:
+    """Bring the database up to date, collect static files, and load the demo on an
+    empty site."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if load_demo:
+        from sinmun.transfer.demo import load_demo as load
+        from sinmun.transfer.demo import site_is_empty
+
+        if site_is_empty():
+            report = load()
+            print(f"데모 신문을 불러왔습니다: 기사 {report.created}건")  # noqa: T201
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sinmun serve", description="sinmun을 실행합니다.")
+    parser.add_argument("--host", default=os.environ.get("SINMUN_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SINMUN_PORT", "8000")))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("SINMUN_WORKERS", "0")),
+        help="gunicorn 작업 프로세스 수 (기본: SQLite면 1, 아니면 CPU×2+1)",
+    )
+    parser.add_argument("--no-demo", action="store_true", help="빈 사이트에 데모를 싣지 않음")
+    args = parser.parse_args(argv)
+
+    _setup()
+    from django.conf import settings
+
+    prepare_site(load_demo=not args.no_demo)
+    workers = args.workers
+    if workers <= 0:
+        sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        workers = 2 if sqlite else (os.cpu_count() or 1) * 2 + 1
+    from django.db import connections
+
+    from sinmun.core.server import run_gunicorn
+
+    # Workers are forked from this process: none may inherit its database connection.
+    connections.close_all()
+
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}/"
+    print(f"sinmun: {url}  (관리: {url}admin/)", flush=True)  # noqa: T201
+    run_gunicorn(bind=f"{host}:{args.port}", workers=workers)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "serve":
+        return serve(argv[1:])
+    if argv and argv[0] in ALIASES:
+        argv[0] = ALIASES[argv[0]]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinmun.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sinmun", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

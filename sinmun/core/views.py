@@ -1,0 +1,22 @@
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the database may be what failed.
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render())
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /article/*/print/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,16 @@
+"""Settings for the test suite: fast hashing, local caches, no outside world."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SINMUN_DATA_DIR", tempfile.mkdtemp(prefix="sinmun-test-"))
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

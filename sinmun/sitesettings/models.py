@@ -1,0 +1,107 @@
+"""What the paper says about itself: masthead, the legal footer, campaign banners."""
+
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+SITE_CACHE_KEY = "sitesettings:v1"
+
+# The fields 신문 등의 진흥에 관한 법률 제21조 and the youth-protection rule require on the
+# main screen of an internet newspaper, in the order they are usually shown.
+LEGAL_FIELDS = (
+    "name",
+    "company",
+    "registration_number",
+    "registration_date",
+    "publication_date",
+    "publisher",
+    "editor",
+    "youth_protection_officer",
+    "address",
+    "phone",
+    "email",
+)
+
+
+@register_setting(icon="site")
+class SiteProfile(BaseGenericSetting):
+    name = models.CharField(_("제호"), max_length=100, default="신문")
+    tagline = models.CharField(_("한 줄 소개"), max_length=200, blank=True)
+    company = models.CharField(_("명칭(법인·단체명)"), max_length=100, blank=True)
+    registration_number = models.CharField(_("등록번호"), max_length=50, blank=True)
+    registration_date = models.DateField(_("등록연월일"), null=True, blank=True)
+    publication_date = models.DateField(_("발행연월일"), null=True, blank=True)
+    publisher = models.CharField(_("발행인"), max_length=50, blank=True)
+    editor = models.CharField(_("편집인"), max_length=50, blank=True)
+    youth_protection_officer = models.CharField(_("청소년보호책임자"), max_length=50, blank=True)
+    address = models.CharField(_("발행소 주소"), max_length=200, blank=True)
+    phone = models.CharField(_("전화"), max_length=40, blank=True)
+    email = models.EmailField(_("이메일"), blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading=_("제호")),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in LEGAL_FIELDS if name != "name"],
+            heading=_("법정 표시 사항"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("신문 정보")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SITE_CACHE_KEY)
+
+    @property
+    def missing_legal_fields(self):
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in LEGAL_FIELDS
+            if not getattr(self, name)
+        ]
+
+
+class Banner(models.Model):
+    """A campaign link the paper shows beside its articles (the seed page's 역사왜곡)."""
+
+    label = models.CharField(_("문구"), max_length=60)
+    url = models.CharField(
+        _("연결 주소"),
+        max_length=500,
+        help_text=_("사이트 안의 주소(/로 시작) 또는 https:// 주소"),
+    )
+    description = models.CharField(_("설명"), max_length=200, blank=True)
+    active = models.BooleanField(_("게시"), default=True)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    panels = ["label", "url", "description", "active", "order"]
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("배너")
+        verbose_name_plural = _("배너")
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.url.startswith("/") and not self.url.startswith("//")) and not (
+            self.url.startswith("https://") or self.url.startswith("http://")
+        ):
+            raise ValidationError(
+                {"url": _("/로 시작하는 주소나 http(s):// 주소만 쓸 수 있습니다.")}
+            )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SITE_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(SITE_CACHE_KEY)
+        return result
