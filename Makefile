@@ -1,0 +1,43 @@
+# The two commands a newcomer needs:  make run   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format e2e system-deps clean
+
+$(BIN)/sinmun: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(BIN)/sinmun
+
+## run: install into .venv and serve the demo paper (SQLite in ./data) at http://HOST:PORT/
+run: $(BIN)/sinmun
+	$(BIN)/sinmun serve --host $(HOST) --port $(PORT)
+
+## system-deps: Debian packages the tests need (headless Chromium, Korean fonts)
+system-deps:
+	sh scripts/install-system-deps.sh
+
+## lint: ruff, Django's checks and the migrations check
+lint: $(BIN)/sinmun
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun makemigrations --check --dry-run
+
+format: $(BIN)/sinmun
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## test: everything CI runs: system packages, lint, and the whole test suite
+test: system-deps $(BIN)/sinmun lint
+	$(BIN)/pytest
+
+e2e: system-deps $(BIN)/sinmun
+	$(BIN)/pytest -m e2e
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

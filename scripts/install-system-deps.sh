@@ -1,0 +1,18 @@
+#!/bin/sh
+# Debian packages sinmun's tests use: Chromium for browser tests (driven by Playwright
+# with executable_path, so no browser download), and Korean fonts so screenshots and
+# layout checks render Hangul. Skips what is already installed.
+set -eu
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+if [ -z "$missing" ]; then
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+    SUDO="sudo"
+fi
+echo "installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
