@@ -40,3 +40,55 @@ class ArticleViewHour(models.Model):
         verbose_name_plural = _("시간별 조회수")
         constraints = [models.UniqueConstraint(fields=["article", "hour"], name="view_hour_unique")]
         indexes = [models.Index(fields=["hour", "article"], name="view_hour_time")]
+
+
+class ArticleLike(models.Model):
+    """One like (추천) of one article by one visitor.
+
+    ``visitor`` is a keyed hash of the client address and user agent; ``address`` a keyed
+    hash of the address alone, so a single address can add only a few likes to an article
+    however often it changes its user agent (readers/README.md). No raw address is kept.
+    """
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("추천")
+        verbose_name_plural = _("추천")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "visitor"], name="like_once_per_visitor")
+        ]
+        indexes = [models.Index(fields=["article", "address"], name="like_address")]
+
+
+class ArticleViewSeen(models.Model):
+    """When a visitor was last counted for an article (the database counting path).
+
+    With Redis the same 30-minute window is a key with an expiry; without it this row
+    is the window, shared by every worker process. Rows older than the window are
+    pruned by ``flush_view_counts``.
+    """
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "visitor"], name="view_seen_unique")
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="view_seen_time")]
+
+
+class ViewFlushBatch(models.Model):
+    """A batch of Redis view counts already applied to the database.
+
+    Written in the same transaction as the counts, so a flusher that dies after the
+    commit but before deleting the batch from Redis cannot apply it twice.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,432 @@
+"""Writes for reader features: e-mailing an article, likes, view counting and flushing.
+
+See readers/README.md for the counting design and what a crash can lose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinmun.articles.models import Article
+
+from .forms import LINE_BREAKS
+from .models import ArticleCounter, ArticleLike, ArticleViewHour, ArticleViewSeen, ViewFlushBatch
+from .ratelimit import Limit, LimitUnavailable, hit
+
+logger = logging.getLogger(__name__)
+
+VIEW_WINDOW = timedelta(minutes=30)
+
+
+# --- 기사 메일전송 ---------------------------------------------------------------
+
+
+class EmailRefused(Exception):
+    """The e-mail was not sent; ``message`` says why in Korean, ``field`` where."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "refused"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+def _email_limits() -> dict[str, Limit]:
+    cfg = getattr(settings, "SINMUN_EMAIL_RATE_LIMITS", {})
+    return {
+        "visitor_hour": Limit("mail-vh", cfg.get("visitor_per_hour", 5), 3600),
+        "visitor_day": Limit("mail-vd", cfg.get("visitor_per_day", 20), 86400),
+        "recipient_day": Limit("mail-rd", cfg.get("recipient_per_day", 3), 86400),
+        "site_hour": Limit("mail-sh", cfg.get("site_per_hour", 100), 3600),
+    }
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _one_line(value: str) -> str:
+    return LINE_BREAKS.sub(" ", value).strip()
+
+
+def _site_name() -> str:
+    from sinmun.sitesettings.selectors import site_context
+
+    return site_context()["profile"].name
+
+
+def article_email_send(
+    *,
+    article: Article,
+    sender_name: str,
+    sender_email: str,
+    recipient: str,
+    message: str,
+    visitor: str,
+    nonce: str,
+) -> None:
+    """Send ``article`` to ``recipient`` on behalf of a reader, or raise EmailRefused.
+
+    The form has already checked the fields; this re-checks what reaches a header
+    (never trust one caller), applies the rate limits and sends exactly once per
+    ``nonce`` (a random value in each rendered form): a double submit or a reload of
+    the result cannot send twice, and a failed send can be retried.
+    """
+    for field, value in (
+        ("sender_name", sender_name),
+        ("sender_email", sender_email),
+        ("recipient", recipient),
+        ("message", message),
+    ):
+        if LINE_BREAKS.search(value):
+            raise EmailRefused(
+                _("줄바꿈 없이 한 줄로 적어 주세요."), field=field, code="line_break"
+            )
+    if "," in recipient or ";" in recipient or recipient.count("@") != 1:
+        raise EmailRefused(
+            _("받는 사람은 한 명만 적을 수 있습니다."), field="recipient", code="recipients"
+        )
+
+    nonce_key = f"readers:mail-nonce:{nonce}"
+    try:
+        fresh = cache.add(nonce_key, "sending", timeout=86400)
+    except Exception as exc:  # noqa: BLE001 - a cache failure must fail closed
+        logger.warning("e-mail nonce store failed: %s", exc)
+        fresh = None
+    if fresh is None:
+        raise EmailRefused(
+            _("지금은 메일을 보낼 수 없습니다. 잠시 뒤 다시 시도해 주세요."), code="unavailable"
+        )
+    if not fresh:
+        raise EmailRefused(_("이 양식으로는 이미 메일을 보냈습니다."), code="duplicate")
+
+    try:
+        _email_check_limits(visitor=visitor, recipient=recipient)
+        _email_deliver(
+            article=article,
+            sender_name=sender_name,
+            sender_email=sender_email,
+            recipient=recipient,
+            message=message,
+        )
+    except EmailRefused:
+        # Nothing went out: the same form may be sent again later.
+        cache.delete(nonce_key)
+        raise
+    cache.set(nonce_key, "sent", timeout=86400)
+
+
+def _email_check_limits(*, visitor: str, recipient: str) -> None:
+    limits = _email_limits()
+    checks = [
+        (
+            "visitor_hour",
+            visitor,
+            None,
+            _("짧은 시간에 너무 많이 보냈습니다. 한 시간 뒤 다시 보내 주세요."),
+        ),
+        (
+            "visitor_day",
+            visitor,
+            None,
+            _("오늘 보낼 수 있는 횟수를 넘었습니다. 내일 다시 보내 주세요."),
+        ),
+        (
+            "recipient_day",
+            _digest(recipient.lower()),
+            "recipient",
+            _("이 주소로는 오늘 더 보낼 수 없습니다."),
+        ),
+        (
+            "site_hour",
+            "all",
+            None,
+            _("지금은 메일 전송이 많아 보낼 수 없습니다. 잠시 뒤 다시 시도해 주세요."),
+        ),
+    ]
+    for name, subject, field, text in checks:
+        try:
+            allowed = hit(limits[name], subject)
+        except LimitUnavailable:
+            raise EmailRefused(
+                _("지금은 메일을 보낼 수 없습니다. 잠시 뒤 다시 시도해 주세요."), code="unavailable"
+            ) from None
+        if not allowed:
+            raise EmailRefused(text, field=field, code="rate_limited")
+
+
+def _email_deliver(*, article, sender_name, sender_email, recipient, message) -> None:
+    site_name = _site_name()
+    context = {
+        "site_name": site_name,
+        "article": article,
+        "url": settings.SINMUN_BASE_URL + article.get_absolute_url(),
+        "sender_name": sender_name,
+        "sender_email": sender_email,
+        "message": message,
+    }
+    email = EmailMessage(
+        subject=_one_line(f"[{site_name}] {article.title}"),
+        body=render_to_string("readers/email/article_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient],
+        reply_to=[formataddr((sender_name, sender_email))],
+        headers={"Auto-Submitted": "auto-generated", "X-Sinmun-Article": str(article.pk)},
+    )
+    try:
+        email.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused:
+        raise EmailRefused(
+            _("메일 서버가 이 주소로는 보낼 수 없다고 합니다. 주소를 확인해 주세요."),
+            field="recipient",
+            code="recipient_refused",
+        ) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("article e-mail not sent: %s", exc)
+        raise EmailRefused(
+            _("메일 서버에 연결하지 못해 보내지 못했습니다. 잠시 뒤 다시 보내 주세요."),
+            code="smtp_failed",
+        ) from None
+
+
+# --- 추천 (likes) ---------------------------------------------------------------
+
+
+class LikeRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LikeResult:
+    added: bool
+    likes: int
+
+
+LIKES_PER_ADDRESS = 5
+LIKE_RATE = Limit("like-addr", 60, 3600)
+
+
+def like_add(*, article_id: int, visitor: str, address: str) -> LikeResult:
+    """Add one like by ``visitor``; a second like by the same visitor changes nothing.
+
+    The article's counter row is locked for the transaction, so concurrent likes are
+    applied one after another and the count equals the number of like rows.
+    """
+    try:
+        allowed = hit(LIKE_RATE, address)
+    except LimitUnavailable:
+        raise LikeRefused(_("지금은 추천할 수 없습니다. 잠시 뒤 다시 시도해 주세요.")) from None
+    if not allowed:
+        raise LikeRefused(_("추천이 너무 많습니다. 잠시 뒤 다시 시도해 주세요."))
+    per_address = getattr(settings, "SINMUN_LIKES_PER_ADDRESS", LIKES_PER_ADDRESS)
+    ArticleCounter.objects.get_or_create(article_id=article_id)
+    with transaction.atomic():
+        counter = ArticleCounter.objects.select_for_update().get(article_id=article_id)
+        if ArticleLike.objects.filter(article_id=article_id, visitor=visitor).exists():
+            return LikeResult(added=False, likes=counter.likes)
+        if (
+            ArticleLike.objects.filter(article_id=article_id, address=address).count()
+            >= per_address
+        ):
+            # Several people behind one address (a household, an office) may each
+            # like; one machine cycling user agents may not go on for ever.
+            return LikeResult(added=False, likes=counter.likes)
+        ArticleLike.objects.create(article_id=article_id, visitor=visitor, address=address)
+        ArticleCounter.objects.filter(article_id=article_id).update(likes=F("likes") + 1)
+    return LikeResult(added=True, likes=counter.likes + 1)
+
+
+def like_exists(*, article_id: int, visitor: str) -> bool:
+    return ArticleLike.objects.filter(article_id=article_id, visitor=visitor).exists()
+
+
+# --- view counting --------------------------------------------------------------
+
+SEEN_SCRIPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('SADD', KEYS[3], KEYS[2])
+  return 1
+end
+return 0
+"""
+
+# Move an hour's counts aside under a unique batch name, atomically with forgetting
+# the hour in the index; beacons arriving later start a fresh hash for the hour.
+CLAIM_SCRIPT = """
+redis.call('SREM', KEYS[1], KEYS[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RENAME', KEYS[2], KEYS[3])
+  redis.call('SADD', KEYS[4], KEYS[3])
+  return 1
+end
+return 0
+"""
+
+_redis_clients: dict[str, object] = {}
+
+
+def _redis():
+    import redis
+
+    url = settings.REDIS_URL
+    client = _redis_clients.get(url)
+    if client is None:
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        _redis_clients[url] = client
+    return client
+
+
+def _prefix() -> str:
+    return getattr(settings, "SINMUN_VIEW_REDIS_PREFIX", "sinmun:readers:views:")
+
+
+def _hour_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _article_is_public(article_id: int) -> bool:
+    key = f"readers:public:{article_id}"
+    known = cache.get(key)
+    if known is None:
+        known = Article.objects.public().filter(pk=article_id).exists()
+        cache.set(key, known, 300)
+    return known
+
+
+def view_record(*, article_id: int, visitor: str, now: datetime | None = None) -> bool:
+    """Count one view of ``article_id`` by ``visitor`` unless counted in the last 30
+    minutes; return whether it counted. Bots and prefetches are filtered by the view."""
+    now = now or timezone.now()
+    if not _article_is_public(article_id):
+        return False
+    if settings.REDIS_URL:
+        try:
+            return _view_record_redis(article_id, visitor, now)
+        except Exception as exc:  # noqa: BLE001 - Redis down: count in the database instead
+            logger.warning("view counting fell back to the database: %s", exc)
+    return _view_record_db(article_id, visitor, now)
+
+
+def _view_record_redis(article_id: int, visitor: str, now: datetime) -> bool:
+    prefix = _prefix()
+    hour = int(_hour_start(now).timestamp())
+    result = _redis().eval(
+        SEEN_SCRIPT,
+        3,
+        f"{prefix}seen:{article_id}:{visitor}",
+        f"{prefix}hour:{hour}",
+        f"{prefix}hours",
+        int(VIEW_WINDOW.total_seconds()),
+        article_id,
+    )
+    return bool(result)
+
+
+def _view_record_db(article_id: int, visitor: str, now: datetime) -> bool:
+    with transaction.atomic():
+        renewed = ArticleViewSeen.objects.filter(
+            article_id=article_id, visitor=visitor, seen_at__lte=now - VIEW_WINDOW
+        ).update(seen_at=now)
+        if not renewed:
+            try:
+                with transaction.atomic():
+                    ArticleViewSeen.objects.create(
+                        article_id=article_id, visitor=visitor, seen_at=now
+                    )
+            except IntegrityError:
+                return False  # counted less than 30 minutes ago
+        _views_add(article_id, _hour_start(now), 1)
+    return True
+
+
+def _views_add(article_id: int, hour: datetime, count: int) -> None:
+    """Add ``count`` views to the hour bucket and the lifetime total (inside a
+    transaction; each write is a single atomic UPDATE or a guarded INSERT)."""
+    if not ArticleViewHour.objects.filter(article_id=article_id, hour=hour).update(
+        views=F("views") + count
+    ):
+        try:
+            with transaction.atomic():
+                ArticleViewHour.objects.create(article_id=article_id, hour=hour, views=count)
+        except IntegrityError:
+            ArticleViewHour.objects.filter(article_id=article_id, hour=hour).update(
+                views=F("views") + count
+            )
+    if not ArticleCounter.objects.filter(article_id=article_id).update(views=F("views") + count):
+        try:
+            with transaction.atomic():
+                ArticleCounter.objects.create(article_id=article_id, views=count)
+        except IntegrityError:
+            ArticleCounter.objects.filter(article_id=article_id).update(views=F("views") + count)
+
+
+@dataclass
+class FlushReport:
+    batches: int = 0
+    views: int = 0
+    skipped: int = 0
+
+
+def flush_view_counts(*, now: datetime | None = None) -> FlushReport:
+    """Move view counts from Redis into the database, exactly once; prune old dedupe
+    rows. Safe to run every minute from several machines at the same time."""
+    now = now or timezone.now()
+    report = FlushReport()
+    if settings.REDIS_URL:
+        _flush_redis(report)
+    ArticleViewSeen.objects.filter(seen_at__lt=now - VIEW_WINDOW).delete()
+    ViewFlushBatch.objects.filter(applied_at__lt=now - timedelta(days=7)).delete()
+    return report
+
+
+def _flush_redis(report: FlushReport) -> None:
+    client = _redis()
+    prefix = _prefix()
+    hours_index, batches_index = f"{prefix}hours", f"{prefix}batches"
+    for raw in client.smembers(hours_index):
+        hour_key = raw.decode()
+        hour = hour_key.rsplit(":", 1)[1]
+        batch_key = f"{prefix}batch:{hour}:{uuid.uuid4().hex}"
+        client.eval(CLAIM_SCRIPT, 4, hours_index, hour_key, batch_key, batches_index)
+    # Batches left by a flusher that died are applied here too (or found applied).
+    for raw in client.smembers(batches_index):
+        batch_key = raw.decode()
+        counts = {int(k): int(v) for k, v in client.hgetall(batch_key).items()}
+        if counts and _apply_batch(batch_key, counts):
+            report.batches += 1
+            report.views += sum(counts.values())
+        else:
+            report.skipped += 1
+        client.delete(batch_key)
+        client.srem(batches_index, batch_key)
+
+
+def _apply_batch(batch_key: str, counts: dict[int, int]) -> bool:
+    hour = datetime.fromtimestamp(int(batch_key.split(":")[-2]), tz=UTC)
+    try:
+        with transaction.atomic():
+            ViewFlushBatch.objects.create(name=batch_key)
+            existing = set(Article.objects.filter(pk__in=list(counts)).values_list("pk", flat=True))
+            for article_id in sorted(existing):
+                _views_add(article_id, hour, counts[article_id])
+    except IntegrityError:
+        return False  # already applied by another flusher (or before a crash)
+    return True

@@ -1,0 +1,66 @@
+/* sinmun reader page helper: the view beacon and the like (추천) button.
+ * The page works without this script: reading needs none of it, and the like
+ * button falls back to a small page with a form. The page itself is cached and
+ * carries nothing per visitor; the CSRF token comes from /reader/…/state/. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-reader-article]");
+  if (!root || !window.fetch) return;
+  var base = root.getAttribute("data-reader-base");
+
+  function countView() {
+    var url = base + "view/";
+    if (navigator.sendBeacon && navigator.sendBeacon(url)) return;
+    fetch(url, { method: "POST", keepalive: true, credentials: "omit" }).catch(function () {});
+  }
+  // A prerendered page is counted only when the reader actually opens it.
+  if (document.prerendering) {
+    document.addEventListener("prerenderingchange", countView, { once: true });
+  } else {
+    countView();
+  }
+
+  var form = document.querySelector("[data-testid=like-form]");
+  if (!form) return;
+  var button = form.querySelector("button");
+  var count = form.querySelector("[data-testid=like-count]");
+  var status = document.querySelector("[data-testid=like-status]");
+  var state = null;
+
+  function show(data) {
+    if (typeof data.likes === "number") count.textContent = String(data.likes);
+    if (data.liked || data.added === false || data.added === true) {
+      button.setAttribute("aria-pressed", "true");
+    }
+    if (status && data.message) status.textContent = data.message;
+  }
+
+  function loadState() {
+    if (state) return Promise.resolve(state);
+    return fetch(base + "state/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) { state = data; show(data); return data; });
+  }
+
+  // Fetch the token when the reader shows interest, not on every page view.
+  button.addEventListener("pointerenter", function () { loadState().catch(function () {}); }, { once: true });
+  button.addEventListener("focus", function () { loadState().catch(function () {}); }, { once: true });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (button.disabled) return;
+    button.disabled = true;
+    loadState()
+      .then(function (s) {
+        return fetch(base + "like/", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": s.csrfToken },
+        });
+      })
+      .then(function (r) { return r.json(); })
+      .then(show)
+      .catch(function () { form.submit(); })
+      .then(function () { button.disabled = false; });
+  });
+})();
