@@ -1,0 +1,131 @@
+"""Writes of the newsroom: scheduled publishing, correction notes, the home arrangement."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Revision
+
+from sinmun.articles.models import Article
+
+from .models import Correction, HomeFeatured, HomeLayout, LatePublication
+
+logger = logging.getLogger(__name__)
+
+# The scheduler runs every minute; an article that goes out later than this after its
+# time was held up (the scheduler was down) and is shown to the desk as late.
+LATE_AFTER = timedelta(minutes=2)
+HOME_LAYOUT_CACHE_KEY = "newsroom:home-layout:v1"
+
+
+@dataclass
+class ScheduledRunReport:
+    published: list[int] = field(default_factory=list)
+    late: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def article_publish_due(*, now: datetime | None = None) -> ScheduledRunReport:
+    """Publish every article revision approved for a time that has come, exactly once.
+
+    Each revision is claimed in its own transaction (``SELECT … FOR UPDATE SKIP LOCKED``
+    on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and re-checked
+    after the claim, so two schedulers on two machines never publish one article twice.
+    """
+    now = now or timezone.now()
+    report = ScheduledRunReport()
+    ct = ContentType.objects.get_for_model(Article)
+    due = list(
+        Revision.objects.filter(base_content_type=ct, approved_go_live_at__lt=now)
+        .order_by("approved_go_live_at")
+        .values_list("pk", flat=True)
+    )
+    for revision_id in due:
+        try:
+            with transaction.atomic():
+                revision = (
+                    Revision.objects.select_for_update(skip_locked=True)
+                    .filter(pk=revision_id, approved_go_live_at__lt=now)
+                    .first()
+                )
+                if revision is None:
+                    continue  # another scheduler took it, or the desk unscheduled it
+                due_at = revision.approved_go_live_at
+                revision.publish(log_action="wagtail.publish.scheduled")
+                article_id = int(revision.object_id)
+                report.published.append(article_id)
+                published_at = timezone.now()
+                if published_at - due_at > LATE_AFTER:
+                    LatePublication.objects.create(
+                        article_id=article_id, due_at=due_at, published_at=published_at
+                    )
+                    report.late.append(article_id)
+        except Exception as error:  # noqa: BLE001 - one bad revision must not stop the rest
+            logger.exception("scheduled publish of revision %s failed", revision_id)
+            report.errors.append(f"{revision_id}: {error}")
+    return report
+
+
+def run_scheduled_jobs(*, now: datetime | None = None) -> ScheduledRunReport:
+    """The minute job: publish due articles, then Wagtail's own scheduled publishing (pages,
+    expiries), then flush counted views to the database where that exists."""
+    report = article_publish_due(now=now)
+    try:
+        call_command("publish_scheduled", verbosity=0)
+    except Exception as error:  # noqa: BLE001
+        logger.exception("publish_scheduled failed")
+        report.errors.append(f"publish_scheduled: {error}")
+    try:
+        from sinmun.readers import services as reader_services
+    except ImportError:
+        reader_services = None
+    flush = getattr(reader_services, "flush_view_counts", None)
+    if flush is not None:
+        try:
+            flush()
+        except Exception as error:  # noqa: BLE001
+            logger.exception("flush_view_counts failed")
+            report.errors.append(f"flush_view_counts: {error}")
+    return report
+
+
+def correction_append(*, article: Article, note: str, author=None) -> Correction:
+    """Add a correction note to ``article``; the article's 수정 time follows it."""
+    correction = Correction(article=article, note=(note or "").strip(), author=author)
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+@dataclass
+class HomeArrangement:
+    top_id: int | None
+    featured_ids: list[int]
+
+
+def home_arrangement() -> HomeArrangement:
+    """Return the desk's home choice (article numbers only), cached until it changes."""
+    data = cache.get(HOME_LAYOUT_CACHE_KEY)
+    if data is None:
+        layout = HomeLayout.objects.only("id", "top_story_id").first()
+        featured = []
+        if layout is not None:
+            featured = list(
+                HomeFeatured.objects.filter(layout=layout)
+                .order_by("sort_order", "id")
+                .values_list("article_id", flat=True)
+            )
+        data = (layout.top_story_id if layout else None, featured)
+        cache.set(HOME_LAYOUT_CACHE_KEY, data, 3600)
+    return HomeArrangement(top_id=data[0], featured_ids=list(data[1]))
+
+
+def home_arrangement_invalidate(*args, **kwargs):
+    cache.delete(HOME_LAYOUT_CACHE_KEY)
