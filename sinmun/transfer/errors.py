@@ -1,0 +1,2 @@
+class RecordError(ValueError):
+    """A record that cannot be imported; the message says why, in Korean."""
