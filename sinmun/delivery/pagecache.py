@@ -1,0 +1,112 @@
+"""The application page cache: anonymous reader pages served from the Django cache.
+
+For the default install with no nginx in front (and, with Redis, shared by every app
+process behind one). Only responses of views marked ``reader_page`` are stored, only
+for requests without a session cookie, only when the response is ``public`` with a
+max-age and sets no cookie; so staff never get a cached page, and a page rendered for
+staff (with an edit link) is never stored for readers. Purged by ``purge.py`` through
+``backends.PageCacheBackend``.
+
+Keys are the path and the query string, minus tracking parameters (utm_*, fbclid, …)
+that never change a page, so links from portals and social media share one entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_max_age
+
+from sinmun.core.http import has_session
+
+CACHE_ALIAS = "pages"
+KEY_PREFIX = "page:v1:"
+HEADER = "X-Page-Cache"
+# Sent by nginx's purge listener (deploy/nginx/sinmun.conf) when it refreshes a page:
+# render afresh instead of answering from this cache. Honoured from loopback only.
+REFRESH_HEADER = "HTTP_X_SINMUN_REFRESH"
+TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
+MAX_QUERY_LENGTH = 512
+
+
+def page_cache():
+    return caches[CACHE_ALIAS]
+
+
+def _strip_tracking(query: str) -> str:
+    if not query:
+        return ""
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not k.startswith(TRACKING_PARAMS)
+    ]
+    return urlencode(sorted(pairs))
+
+
+def page_key(path: str, query: str = "") -> str:
+    """The cache key of a reader page; ``purge`` uses the same function."""
+    raw = f"{path}?{_strip_tracking(query)}"
+    return KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def _is_refresh(request) -> bool:
+    return request.META.get(REFRESH_HEADER) == "1" and request.META.get("REMOTE_ADDR") in {
+        "127.0.0.1",
+        "::1",
+    }
+
+
+def _storable(response) -> int:
+    """Return how long ``response`` may be stored (0: not at all)."""
+    if not getattr(response, "sinmun_reader_page", False):
+        return 0
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return 0
+    cache_control = response.get("Cache-Control", "")
+    if "public" not in cache_control or "private" in cache_control or "no-store" in cache_control:
+        return 0
+    max_age = get_max_age(response) or 0
+    return min(max_age, settings.SINMUN_PAGE_CACHE_SECONDS)
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous reader pages (see the module docstring).
+
+    Sits right after SecurityMiddleware and WhiteNoise, so a hit skips sessions,
+    authentication, CSRF and the view, while the security headers are still added.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not settings.SINMUN_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or has_session(request)
+            or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
+        ):
+            return self.get_response(request)
+        key = page_key(request.path, request.META.get("QUERY_STRING", ""))
+        cache = page_cache()
+        if not _is_refresh(request):
+            stored = cache.get(key)
+            if stored is not None:
+                status, headers, content = stored
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response.headers[name] = value
+                response.headers[HEADER] = "HIT"
+                return response
+        response = self.get_response(request)
+        timeout = _storable(response)
+        if timeout > 0:
+            headers = [(k, v) for k, v in response.items() if k != HEADER]
+            cache.set(key, (response.status_code, headers, response.content), timeout)
+            response.headers[HEADER] = "MISS"
+        return response
