@@ -6,6 +6,11 @@ set -eu
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+# nginx (tests/production: deploy/nginx in front of a live sinmun; brotli where Debian has
+# it) and wrk (bench/run.py).
+[ -x /usr/sbin/nginx ] || missing="$missing nginx"
+[ -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || missing="$missing libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static"
+command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 if [ -z "$missing" ]; then
     exit 0
 fi

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-ALIASES = {"import": "import_articles"}
+ALIASES = {"import": "import_articles", "export": "export_articles"}
 
 
 def _setup():

@@ -10,6 +10,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("", include("sinmun.articles.urls")),
+    path("", include("sinmun.newsroom.urls")),
+    path("", include("sinmun.syndication.urls")),
+    path("", include("sinmun.search.urls")),
+    path("reader/", include("sinmun.readers.urls")),
 ]
 
 if settings.SINMUN_SERVE_MEDIA:

@@ -9,4 +9,10 @@ def access_article_edit(user, article: Article) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.has_perm("articles.change_article")
+    # The same per-article rule every admin view enforces (sinmun/newsroom/policies.py):
+    # the desk edits any article, a reporter only their own unpublished draft.
+    from wagtail.permissions import policy_registry
+
+    return policy_registry.get_by_type(Article).user_has_permission_for_instance(
+        user, "change", article
+    )

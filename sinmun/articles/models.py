@@ -154,6 +154,24 @@ class Article(
     body = StreamField(ArticleBodyBlock(), verbose_name=_("본문"), blank=True)
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("태그"))
     modified_at = models.DateTimeField(_("수정 시각"), null=True, blank=True, editable=False)
+    # Who created the article in the newsroom (a reporter may edit their own drafts;
+    # see sinmun/newsroom/policies.py). Kept when the byline changes.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성자"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    embargo = models.BooleanField(
+        _("엠바고"),
+        default=False,
+        help_text=_(
+            "보도 유예 기사입니다. 발행 예약 시각이 꼭 있어야 하며, 그 전에는 어떤 화면에도 나오지 않습니다."
+        ),
+    )
     # Derived from the body on every save, so a reader page costs no block rendering.
     rendered_body = models.TextField(editable=False, blank=True, default="")
     excerpt = models.CharField(editable=False, blank=True, default="", max_length=EXCERPT_LENGTH)
@@ -181,7 +199,7 @@ class Article(
         FieldRowPanel([FieldPanel("section"), FieldPanel("reporter")]),
         FieldPanel("body"),
         FieldPanel("tags"),
-        MultiFieldPanel([PublishingPanel()], heading=_("예약 발행")),
+        MultiFieldPanel([PublishingPanel(), FieldPanel("embargo")], heading=_("예약 발행")),
     ]
 
     class Meta:
@@ -218,6 +236,15 @@ class Article(
         return bool(
             self.live and self.first_published_at and self.first_published_at <= timezone.now()
         )
+
+    def clean(self):
+        super().clean()
+        if self.embargo and not self.go_live_at:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"go_live_at": _("엠바고 기사에는 발행 예약 시각을 정해야 합니다.")}
+            )
 
     def render_body(self) -> str:
         """Render the body blocks to sanitized HTML."""

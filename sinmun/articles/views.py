@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from sinmun.core.http import reader_page, signed_in_user
+from sinmun.newsroom.selectors import correction_list_for_article, home_front_articles
 from sinmun.readers.selectors import most_viewed_article_list
 
 from . import selectors
@@ -43,8 +44,8 @@ def _page(request, queryset):
 @require_safe
 @reader_page
 def home(request, edition="pc"):
-    latest = selectors.article_latest_list(limit=HOME_LATEST + 1)
-    top, latest = (latest[0], latest[1:]) if latest else (None, [])
+    # The desk's arrangement first (top story, featured), then the latest.
+    top, latest = home_front_articles(limit=HOME_LATEST)
     shown = {a.pk for a in latest} | ({top.pk} if top else set())
     sections = [
         (
@@ -82,6 +83,7 @@ def article_detail(request, pk, edition="pc"):
         {
             "article": article,
             "tags": list(article.tags.all()),
+            "corrections": correction_list_for_article(article_id=article.pk),
             "previous": previous,
             "next": following,
             "most_viewed": most_viewed_article_list(period="day", limit=7),
@@ -100,7 +102,11 @@ def article_print(request, pk):
     article = selectors.article_get_public(pk=pk)
     if article is None:
         raise Http404("no public article with this number")
-    return render(request, "articles/article_print.html", {"article": article})
+    return render(
+        request,
+        "articles/article_print.html",
+        {"article": article, "corrections": correction_list_for_article(article_id=article.pk)},
+    )
 
 
 @require_safe
@@ -161,6 +167,12 @@ def tag_detail(request, slug):
 # portals, social media and old pages keep working after a paper moves to sinmun.
 @require_safe
 def legacy_article_view(request):
+    # An imported article that had to take another number remembers its old address.
+    from sinmun.transfer.legacy import legacy_redirect_url
+
+    target = legacy_redirect_url(request)
+    if target:
+        return redirect(target, permanent=True)
     idxno = request.GET.get("idxno", "")
     if not idxno.isdigit():
         raise Http404("idxno must be an article number")
@@ -174,6 +186,13 @@ def legacy_article_view(request):
 @require_safe
 def legacy_article_list(request):
     code = request.GET.get("sc_section_code", "")
+    word = request.GET.get("sc_word", "").strip()
+    if word:
+        # The news solution's search form: the same words on sinmun's search page.
+        from django.utils.http import urlencode
+
+        params = {"q": word[:200], **({"section": code} if code else {})}
+        return redirect(f"{reverse('search:search')}?{urlencode(params)}", permanent=True)
     if code:
         section = get_object_or_404(Section, code=code)
         return redirect(section.get_absolute_url(), permanent=True)

@@ -2,23 +2,32 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from sinmun.newsroom.admin_views import ArticleViewClassesMixin
+from sinmun.newsroom.listing import ArticleFilterSet, DeskStatusColumn, article_listing_queryset
+
 from .models import Article, Reporter, Section
 
 
-class ArticleViewSet(SnippetViewSet):
+# ArticleViewClassesMixin: every admin view asks the newsroom's article permission policy
+# about the article in hand (sinmun/newsroom/policies.py).
+class ArticleViewSet(ArticleViewClassesMixin, SnippetViewSet):
     model = Article
     icon = "doc-full"
     menu_label = _("기사")
     menu_order = 100
     add_to_admin_menu = True
-    list_display = ["title", "section", "reporter", "first_published_at", "status_string"]
-    list_filter = ["section", "reporter", "live"]
+    list_display = ["title", "section", "reporter", "first_published_at", DeskStatusColumn()]
+    # Status, section, reporter, date and "mine" (sinmun/newsroom/listing.py).
+    filterset_class = ArticleFilterSet
     search_fields = ["title"]
     # Plain database filtering on the title: the archive's own Korean search index is
     # for readers; the desk needs a fast title match.
     search_backend_name = None
     ordering = ["-first_published_at", "-id"]
     list_per_page = 50
+
+    def get_queryset(self, request):
+        return article_listing_queryset(request)
 
 
 class SectionViewSet(SnippetViewSet):

@@ -37,6 +37,9 @@ def reader_page(view):
             patch_cache_control(response, private=True, no_store=True)
         elif response.status_code in (200, 301, 404):
             patch_cache_control(response, public=True, max_age=settings.SINMUN_PAGE_MAX_AGE)
+            # The application page cache stores only responses marked here
+            # (sinmun/delivery/pagecache.py).
+            response.sinmun_reader_page = True
         patch_vary_headers(response, ["Cookie"])
         return response
 

@@ -1,5 +1,7 @@
 """Run sinmun under gunicorn from inside the ``sinmun`` command."""
 
+import os
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -18,12 +20,31 @@ class SinmunServer(BaseApplication):
         return application
 
 
+def _start_scheduler(arbiter):
+    # Exactly one scheduler loop per server: a child of the arbiter, not of a worker
+    # (sinmun/newsroom/scheduler.py).
+    from sinmun.newsroom.scheduler import start_child
+
+    arbiter.sinmun_scheduler = start_child()
+
+
+def _stop_scheduler(arbiter):
+    from sinmun.newsroom.scheduler import stop_child
+
+    stop_child(getattr(arbiter, "sinmun_scheduler", None))
+
+
 def run_gunicorn(*, bind: str, workers: int) -> None:
     SinmunServer(
         {
+            "when_ready": _start_scheduler,
+            "on_exit": _stop_scheduler,
             "bind": bind,
             "workers": workers,
-            "worker_class": "sync",
+            # sync by default; SINMUN_WORKER_CLASS=gthread with SINMUN_THREADS keeps
+            # nginx's upstream connections alive (docs/performance.md has both measured).
+            "worker_class": os.environ.get("SINMUN_WORKER_CLASS", "sync"),
+            "threads": int(os.environ.get("SINMUN_THREADS", "1")),
             "timeout": 30,
             "graceful_timeout": 10,
             "accesslog": "-",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -19,4 +20,6 @@ def server_error(request):
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /article/*/print/"]
+    # The sitemap index lists every other sitemap (sinmun/syndication).
+    lines += ["", f"Sitemap: {settings.SINMUN_BASE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -26,10 +26,15 @@ SINMUN_BASE_URL = os.environ.get("SINMUN_BASE_URL", "http://127.0.0.1:8000").rst
 INSTALLED_APPS = [
     "sinmun.core",
     "sinmun.articles",
+    "sinmun.newsroom",
     "sinmun.readers",
     "sinmun.sitesettings",
     "sinmun.transfer",
+    "sinmun.syndication",
+    "sinmun.search",
+    "sinmun.delivery",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.users",
     "wagtail.snippets",
@@ -52,8 +57,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous reader pages from the cache, before sessions and views (sinmun/delivery).
+    "sinmun.delivery.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses of imported articles: looked up only for 404s and /?p= (sinmun/transfer).
+    "sinmun.transfer.middleware.LegacyRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,6 +128,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The application page cache (sinmun/delivery/pagecache.py) must be one store for every
+# process, or a purge in one would leave stale pages in another: Redis in production,
+# else files in the data folder. A Redis outage only turns it off (IGNORE_EXCEPTIONS).
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sinmun-pages",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,9 +196,14 @@ if env_bool("SINMUN_HTTPS", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT = env_bool("SINMUN_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SINMUN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SINMUN_HSTS_SUBDOMAINS", default=True)
+    # `preload` in the header only lets the domain be submitted to browsers' preload
+    # lists; a paper that may still serve a subdomain over http turns both off.
+    SECURE_HSTS_PRELOAD = env_bool("SINMUN_HSTS_PRELOAD", default=True)
+    # nginx redirects too; this catches a request that reached the app another way.
+    # nginx passes X-Forwarded-Proto, so proxied HTTPS requests are not redirected.
+    SECURE_SSL_REDIRECT = env_bool("SINMUN_SSL_REDIRECT", default=True)
 
 WAGTAIL_SITE_NAME = "sinmun"
 WAGTAILADMIN_BASE_URL = SINMUN_BASE_URL
@@ -176,6 +211,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ko", "한국어"), ("en", "English")]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# A broken image file gets a clear form error, not a 500 (sinmun/newsroom/images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "sinmun.newsroom.images.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
@@ -183,8 +220,34 @@ LOGIN_URL = "/admin/login/"
 
 # How long shared caches (nginx, a CDN) may keep a reader page, in seconds.
 SINMUN_PAGE_MAX_AGE = int(os.environ.get("SINMUN_PAGE_MAX_AGE", "60"))
+# The application page cache (sinmun/delivery): anonymous reader pages kept this long
+# at most (and no longer than their max-age), purged on publish.
+SINMUN_PAGE_CACHE = env_bool("SINMUN_PAGE_CACHE", default=True)
+SINMUN_PAGE_CACHE_SECONDS = int(os.environ.get("SINMUN_PAGE_CACHE_SECONDS", "300"))
+# Purge targets (wagtail.contrib.frontend_cache): the page cache always; nginx when
+# SINMUN_NGINX_PURGE_URL names its loopback purge listener (deploy/nginx/sinmun.conf).
+WAGTAILFRONTENDCACHE = {"app": {"BACKEND": "sinmun.delivery.backends.PageCacheBackend"}}
+if os.environ.get("SINMUN_NGINX_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["nginx"] = {
+        "BACKEND": "sinmun.delivery.backends.NginxRefreshBackend",
+        "LOCATION": os.environ["SINMUN_NGINX_PURGE_URL"],
+    }
+# Purge again this many seconds later, for a page rendered from the old row just
+# before the commit and stored just after the first purge (sinmun/delivery/purge.py).
+SINMUN_PURGE_REPEAT_SECONDS = float(os.environ.get("SINMUN_PURGE_REPEAT_SECONDS", "2"))
 # How long the most-viewed list is cached in the app, in seconds.
 SINMUN_RANKING_CACHE_SECONDS = int(os.environ.get("SINMUN_RANKING_CACHE_SECONDS", "60"))
+# Behind nginx, the client address is what these proxies pass on (X-Real-IP or the
+# right-most X-Forwarded-For entry); otherwise REMOTE_ADDR (sinmun/readers/visitor.py).
+SINMUN_BEHIND_PROXY = env_bool("SINMUN_BEHIND_PROXY", default=False)
+SINMUN_TRUSTED_PROXIES = (
+    env_list("SINMUN_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]) if SINMUN_BEHIND_PROXY else []
+)
+# Feeds carry the whole article body (True) or only its excerpt (False, the default).
+SINMUN_FEED_FULL_TEXT = env_bool("SINMUN_FEED_FULL_TEXT", default=False)
+# Site-ownership tags for search tools, "name=content" pairs separated by commas, e.g.
+# "naver-site-verification=abc,google-site-verification=xyz" (docs/portals.md).
+SINMUN_SITE_VERIFICATION = env_list("SINMUN_SITE_VERIFICATION", default=[])
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,11 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The application page cache is off by default in tests, so a test that changes a row
+# without publishing still sees its change; sinmun/delivery/tests turn it on.
+SINMUN_PAGE_CACHE = False
+SINMUN_PURGE_REPEAT_SECONDS = 0
+CACHES["pages"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "sinmun-pages",
+}

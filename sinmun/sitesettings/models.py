@@ -39,13 +39,36 @@ class SiteProfile(BaseGenericSetting):
     address = models.CharField(_("발행소 주소"), max_length=200, blank=True)
     phone = models.CharField(_("전화"), max_length=40, blank=True)
     email = models.EmailField(_("이메일"), blank=True)
+    # Shown at /policy/youth/ (sinmun/newsroom/views.py), linked from the footer.
+    youth_policy = models.TextField(
+        _("청소년보호정책"),
+        blank=True,
+        max_length=20000,
+        help_text=_("청소년보호정책 페이지에 보일 글입니다. 빈 줄로 문단을 나눕니다."),
+    )
+    # The publisher logo portals and search engines show (JSON-LD, Open Graph). Without
+    # one, sinmun's default mark (static/sinmun/logo.png) is used.
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("로고"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "검색엔진과 포털에 발행처 로고로 보입니다. 가로 600px 안팎의 PNG·JPEG를 권합니다."
+        ),
+    )
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading=_("제호")),
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("logo")], heading=_("제호")
+        ),
         MultiFieldPanel(
             [FieldPanel(name) for name in LEGAL_FIELDS if name != "name"],
             heading=_("법정 표시 사항"),
         ),
+        FieldPanel("youth_policy"),
     ]
 
     class Meta:

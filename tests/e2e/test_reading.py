@@ -21,9 +21,7 @@ def test_reader_reads_a_demo_article_and_follows_its_links(live_server, page, ar
 
     expect(reader.title).to_have_text(middle.title)
     expect(reader.byline).to_contain_text(f"{middle.reporter.name} 기자")
-    expect(reader.registered).to_have_text(
-        re.compile(r"등록 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-    )
+    expect(reader.registered).to_have_text(re.compile(r"등록 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"))
     expect(reader.body.locator("p").first).to_be_visible()
     expect(reader.most_viewed_items).to_have_count(7)
     assert page.locator("html").get_attribute("lang") == "ko"

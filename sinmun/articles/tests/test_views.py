@@ -148,9 +148,12 @@ def test_edit_link_only_for_staff_who_may_edit(client, row):
     client.force_login(reader)
     assert "기사수정" not in client.get(url).content.decode()
 
+    # A published article is the desk's (publish permission): a reporter with only
+    # change_article gets no link (sinmun/newsroom/policies.py, tests in newsroom/tests).
     editor = User.objects.create_user("editor", password="pw-for-tests-only")
     editor.user_permissions.add(
         Permission.objects.get(codename="change_article"),
+        Permission.objects.get(codename="publish_article"),
         Permission.objects.get(codename="access_admin"),
     )
     client.force_login(editor)
