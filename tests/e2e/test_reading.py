@@ -26,7 +26,7 @@ def test_reader_reads_a_demo_article_and_follows_its_links(live_server, page, ar
     expect(reader.most_viewed_items).to_have_count(7)
     assert page.locator("html").get_attribute("lang") == "ko"
     expect(page.get_by_text("기사수정")).to_have_count(0)
-    page.set_viewport_size({"width": 1280, "height": 2200})
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(artifacts / "article-page.png"), full_page=True)
 
     following = (
