@@ -76,7 +76,7 @@ def article_detail(request, pk, edition="pc"):
     if article is None:
         raise Http404("no public article with this number")
     previous, following = selectors.article_neighbours(article=article)
-    user = signed_in_user(request)
+    can_edit = access_article_edit(signed_in_user(request), article)
     return render(
         request,
         _template(edition, "article"),
@@ -87,8 +87,13 @@ def article_detail(request, pk, edition="pc"):
             "previous": previous,
             "next": following,
             "most_viewed": most_viewed_article_list(period="day", limit=7),
-            "can_edit": access_article_edit(user, article),
-            "edit_url": reverse("wagtailsnippets_articles_article:edit", args=[article.pk]),
+            "can_edit": can_edit,
+            # Only staff who may edit get the link; readers' pages skip the reverse().
+            "edit_url": (
+                reverse("wagtailsnippets_articles_article:edit", args=[article.pk])
+                if can_edit
+                else ""
+            ),
             "edition": edition,
             "mobile_url": article.get_mobile_url(),
             "pc_url": article.get_absolute_url(),
