@@ -3,25 +3,11 @@ likes it once, opens the print view and the mobile edition."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from sinmun.core.testing import make_article, make_reporter
 from sinmun.readers.models import ArticleCounter
 
-CHROMIUM = os.environ.get("SINMUN_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A desktop browser's user agent: HeadlessChrome would be treated as a bot.
 DESKTOP_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -33,20 +19,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    # Playwright's sync API runs an event loop in this thread; the live server's
-    # database access from here is still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="ko-KR", user_agent=DESKTOP_UA)
-        yield context, context.new_page()
-        context.close()
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(locale="ko-KR", user_agent=DESKTOP_UA)
+    yield context, context.new_page()
+    context.close()
 
 
 def test_reader_emails_likes_prints_and_goes_mobile(live_server, smtp_server, browser_page):
