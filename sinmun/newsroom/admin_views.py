@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.views import snippets
 
+from sinmun.newsroom.listing import DeskPaginator, title_search
+
 
 class ArticlePermissionMixin:
     def _article(self):
@@ -160,6 +162,19 @@ class ArticleUnlockView(ArticlePermissionMixin, snippets.UnlockView):
     pass
 
 
+class ArticleConfirmWorkflowCancellationView(snippets.ConfirmWorkflowCancellationView):
+    """Wagtail's "publishing cancels the workflow" confirmation checks nothing; it names
+    the article's workflow and task. Only someone who may change the article asks."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from sinmun.newsroom.policies import ArticlePermissionPolicy
+
+        policy = ArticlePermissionPolicy(type(self.object))
+        if not policy.user_has_permission_for_instance(request.user, "change", self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ArticleWorkflowHistoryView(ArticlePermissionMixin, snippets.WorkflowHistoryView):
     pass
 
@@ -184,11 +199,21 @@ VIEW_CLASSES = {
     "lock_view_class": ArticleLockView,
     "unlock_view_class": ArticleUnlockView,
     "workflow_history_view_class": ArticleWorkflowHistoryView,
+    "confirm_workflow_cancellation_view_class": ArticleConfirmWorkflowCancellationView,
     "workflow_history_detail_view_class": ArticleWorkflowHistoryDetailView,
 }
 
 
 class ArticleIndexView(snippets.IndexView):
+    # The desk's listing at 100,000 articles: pages by article number, title search over
+    # the title index (sinmun/newsroom/listing.py; measured by bench/desk.py).
+    paginator_class = DeskPaginator
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return title_search(queryset, self.search_query)
+
     @cached_property
     def list_display(self):
         # The desk status column replaces Wagtail's live/draft tag (which costs two

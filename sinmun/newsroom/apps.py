@@ -18,4 +18,18 @@ class NewsroomConfig(AppConfig):
         # Registered here, before any wagtail_hooks module builds the Article viewset, so
         # that every Wagtail view for articles asks this policy (wagtail.permissions).
         register_permission_policy(Article, ArticlePermissionPolicy(Article), exact_class=True)
+        # exact_class wins over the policy wagtail.images registers after us.
+        from wagtail.images import get_image_model
+
+        from .policies import ImagePermissionPolicy
+
+        register_permission_policy(
+            get_image_model(),
+            ImagePermissionPolicy(
+                get_image_model(),
+                auth_model="wagtailimages.Image",
+                owner_field_name="uploaded_by_user",
+            ),
+            exact_class=True,
+        )
         register_signal_handlers()

@@ -6,6 +6,7 @@ PIL.UnidentifiedImageError (a 500). Installed with WAGTAILIMAGES_IMAGE_FORM_BASE
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
@@ -30,3 +31,9 @@ class ImageForm(BaseImageForm):
         # instance our stricter class rather than re-creating it with other arguments.
         if field is not None and type(field) is WagtailImageField:
             field.__class__ = SafeWagtailImageField
+            # Wagtail 8's Korean catalogue lacks this one; an SVG or HTML file named
+            # .png got an English sentence (tests/hostile/test_uploads.py).
+            field.error_messages["invalid_image_known_format"] = _(
+                "올바른 .%(extension)s 이미지가 아닙니다. 파일 이름의 확장자와 실제 형식"
+                "(%(image_format)s)이 다릅니다."
+            )

@@ -15,6 +15,7 @@ which passes the article to the policy (Wagtail's own snippet views check the mo
 """
 
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
 INSTANCE_ACTIONS = {"change", "delete", "view", "add"}
 
@@ -72,3 +73,28 @@ class ArticlePermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+
+class ImagePermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's image policy, except that deleting needs ``delete_image``.
+
+    Wagtail counts "delete" as "change" for images, so the desk (``change_image``) could
+    delete any photo, and with it the photos of published articles; the roles give
+    ``delete_image`` to 관리자 only (roles.ROLE_IMAGE_PERMISSIONS). Whoever uploaded an
+    image may still delete it, as Wagtail allows. Registered in apps.py.
+    """
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        others = [a for a in actions if a != "delete"]
+        if others and super().user_has_any_permission_for_instance(user, others, instance):
+            return True
+        if "delete" not in actions:
+            return False
+        if self._check_perm(user, ["delete"], collection=instance.collection):
+            return True
+        owner_id = getattr(instance, f"{self.owner_field_name}_id", None)
+        return (
+            owner_id is not None
+            and owner_id == user.pk
+            and self._check_perm(user, ["add"], collection=instance.collection)
+        )

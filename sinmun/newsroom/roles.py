@@ -35,8 +35,7 @@ ROLE_PERMISSIONS = {
         ("auth", "add_user"),
         ("auth", "change_user"),
         ("auth", "delete_user"),
-        ("auth", "add_group"),
-        ("auth", "change_group"),
+        # No *_group: what a role may do is a superuser's decision (migration 0003).
         ("articles", "add_reporter"),
         ("articles", "change_reporter"),
         ("articles", "delete_reporter"),

@@ -1,7 +1,9 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
@@ -103,3 +105,10 @@ def newsroom_home_panels(request, panels):
         )
         if late:
             panels.append(LatePublicationsPanel(late))
+
+
+@hooks.register("insert_editor_js")
+def autosave_guard_js():
+    # Autosave stays on (nothing a reporter writes is lost); this keeps it from racing the
+    # editor's own buttons (static/newsroom/autosave_guard.js, docs/newsroom.md).
+    return format_html('<script src="{}"></script>', versioned_static("newsroom/autosave_guard.js"))
