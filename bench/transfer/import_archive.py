@@ -20,6 +20,8 @@ cost from Kiwi's analysis of every article.
 from __future__ import annotations
 
 import argparse
+import html
+import importlib.util
 import json
 import os
 import random
@@ -27,56 +29,53 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 SINMUN = ROOT / ".venv" / "bin" / "sinmun"
-SECTIONS = [
-    ("S1N1", "정치"),
-    ("S1N2", "사회"),
-    ("S1N3", "경제"),
-    ("S1N4", "문화"),
-    ("S1N5", "교육"),
-    ("S1N6", "스포츠"),
-    ("S1N7", "오피니언"),
-    ("S1N8", "사람들"),
-]
-SUBJECTS = ["시의회", "구청", "주민자치회", "교육지원청", "상인회", "소방서", "도서관", "보건소"]
-VERBS = ["발표했다", "논의했다", "추진한다", "밝혔다", "점검했다", "마련했다", "확정했다"]
-OBJECTS = ["예산안", "정비 사업", "돌봄 지원", "교통 대책", "축제 계획", "안전 점검", "공모 결과"]
-PLACES = ["물빛동", "솔내천", "한빛시장", "윗말", "새터", "너른들", "강변공원"]
 
 
-def sentence(rng: random.Random) -> str:
-    return (
-        f"{rng.choice(PLACES)} {rng.choice(SUBJECTS)}가 {rng.randint(1, 31)}일 "
-        f"{rng.choice(OBJECTS)}을 {rng.choice(VERBS)}. "
-        f'관계자는 "주민 의견을 {rng.randint(2, 9)}차례 들었다"고 말했다.'
+def _text_module():
+    """The sentence generator of bench/search (word lists written for our benchmarks)."""
+    spec = importlib.util.spec_from_file_location(
+        "sinmun_bench_text", ROOT / "bench" / "search" / "generate.py"
     )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_archive(path: Path, count: int, *, seed: int = 8) -> None:
+    """Articles like bench/search's (same vocabulary and reporters, ~1,000 characters of
+    body), so the imported archive also serves bench/search/measure.py."""
+    text = _text_module()
     rng = random.Random(seed)
-    start = datetime.fromisoformat("2012-01-01T09:00:00+09:00")
+    reporters = [
+        (
+            text.FAMILY[i % len(text.FAMILY)] + text.GIVEN[i % len(text.GIVEN)],
+            f"bench{i}@example.com",
+        )
+        for i in range(40)
+    ]
+    now = datetime.now(UTC).replace(microsecond=0)
     with open(path, "w", encoding="utf-8") as out:
         for n in range(1, count + 1):
-            code, name = SECTIONS[n % len(SECTIONS)]
-            when = start + timedelta(minutes=47 * n)
-            paragraphs = "".join(
-                f"<p>{' '.join(sentence(rng) for _ in range(3))}</p>"
-                for _ in range(rng.randint(3, 6))
-            )
+            code, name = text.SECTIONS[rng.randrange(len(text.SECTIONS))]
+            title, subtitle, paragraphs = text.article_text(rng)
+            when = now - timedelta(minutes=37 * (count - n) + 60)
+            reporter_name, email = rng.choice(reporters)
             record = {
                 "id": n,
-                "title": f"{rng.choice(PLACES)} {rng.choice(OBJECTS)} {n}호",
+                "title": title,
+                "subtitle": subtitle,
                 "section": {"code": code, "name": name},
-                "reporter": {"name": f"기자{n % 40:02d}", "email": f"r{n % 40}@example.com"},
+                "reporter": {"name": reporter_name, "email": email},
                 "registered_at": when.isoformat(),
                 "status": "published",
-                "body_html": paragraphs,
-                "tags": [rng.choice(OBJECTS), rng.choice(PLACES)],
+                "body_html": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+                "tags": [rng.choice(text.SUBJECTS), rng.choice(text.PLACES)],
                 "views": rng.randint(0, 5000),
                 "legacy_urls": [f"/news/articleView.html?idxno={n + 500000}"],
             }
@@ -85,9 +84,8 @@ def write_archive(path: Path, count: int, *, seed: int = 8) -> None:
 
 NO_SEARCH = (
     "import sys, django; django.setup();"
-    "from django.db.models.signals import post_save;"
-    "from sinmun.articles.models import Article;"
-    "post_save.disconnect(sender=Article, dispatch_uid='search_article_saved');"
+    "from sinmun.search.services import BulkIndexer;"
+    "BulkIndexer.batch_committed = BulkIndexer.finish = lambda self: None;"
     "from django.core.management import call_command;"
     "call_command('import_articles', *sys.argv[1:])"
 )

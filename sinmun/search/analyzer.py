@@ -21,10 +21,13 @@ once per process, on the first analysis — never when Django settings or apps l
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,12 +53,31 @@ MAX_TERM_LENGTH = 40
 MIN_DECOMPOUND_LENGTH = 4
 DECOMPOUND_MARGIN = 6.0
 
+# Administrative units written after a place name (성동구, 수원시, 평창군, 역삼동, 가평읍, 제주도).
+PLACE_UNITS = frozenset("시군구동읍면리도")
+# On common nouns (NNG) only these: 만족도, 신도시 and the like are not places.
+PLACE_UNITS_COMMON = frozenset("구군읍면동")
+# Offices and people named by a unit: Kiwi splits 성동구청 into 성동 + 구청.
+PLACE_FOLLOWERS = frozenset(
+    {
+        "구청", "구청장", "구의회", "구민",
+        "시청", "시장", "시의회", "시민",
+        "군청", "군수", "군의회", "군민",
+        "도청", "도지사", "도의회", "도민",
+        "동장", "읍장", "면장",
+    }
+)  # fmt: skip
+PLACE_OFFICES = ("청장", "청")
+
 # Full-width ASCII (ＳＩＢ, ２０２０) folded to ASCII without changing string length,
 # so offsets into the original text stay valid for highlighting.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 _kiwi = None
 _kiwi_lock = threading.Lock()
+_kiwi_threads = 0  # Kiwi's worker threads (0: single-threaded, no batch API)
+_kiwi_pid = 0  # the process that created it; its threads do not survive a fork
+WARM_UP_TEXT = "성동구청은 올해 어르신 돌봄 예산을 1,200만 원 늘렸다. SIB 사업도 시작한다."
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,19 +87,67 @@ class Term:
     chunk: int = -1  # which whitespace-separated word of the text it came from
 
 
+def _new_kiwi(workers: int):
+    from kiwipiepy import Kiwi
+
+    global _kiwi_threads, _kiwi_pid
+    with warnings.catch_warnings():
+        # kiwipiepy warns that num_workers=0 meant "all cores" before 0.21; we mean
+        # its current sense: a single thread and no thread pool.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        kiwi = Kiwi(num_workers=workers)
+    _kiwi_threads, _kiwi_pid = workers, os.getpid()
+    return kiwi
+
+
 def get_kiwi():
-    """Return this process's Kiwi, loading it on first use."""
+    """Return this process's Kiwi, loading it on first use (with a thread pool)."""
     global _kiwi
     if _kiwi is None:
         with _kiwi_lock:
             if _kiwi is None:
-                from kiwipiepy import Kiwi
-
                 workers = int(os.environ.get("SINMUN_KIWI_WORKERS", "0")) or min(
                     os.cpu_count() or 1, 4
                 )
-                _kiwi = Kiwi(num_workers=workers)
+                _kiwi = _new_kiwi(workers)
     return _kiwi
+
+
+def preload_shared_kiwi() -> None:
+    """Load Kiwi in a server's master process, before it forks its workers.
+
+    Kiwi is made single-threaded (``num_workers=0``: no thread pool, which would not
+    survive ``fork``) and warmed with one analysis, which allocates the rest of its
+    model (~500 MB in all). Every worker forked afterwards uses this instance; the
+    model's pages stay shared copy-on-write, so a worker's own memory does not grow by
+    the model's size when it serves its first search. Single-text analysis, all a
+    search needs, is as fast as with threads; imports run in their own process with a
+    threaded Kiwi for batches.
+    """
+    global _kiwi
+    with _kiwi_lock:
+        if _kiwi is not None and _kiwi_threads == 0:
+            return
+        _kiwi = None  # a threaded one from before (the demo import of `sinmun serve`)
+        gc.collect()
+        _kiwi = _new_kiwi(0)
+    analyse(WARM_UP_TEXT)
+    noun_parts("시내버스노선")
+    gc.collect()
+    gc.freeze()  # what exists now stays in the shared pages (no refcount-free writes)
+
+
+_single_lock = threading.Lock()
+
+
+def _single_thread_guard():
+    """A lock around Kiwi calls when Kiwi has no thread pool of its own (a preloaded
+    server's Kiwi, used by gthread workers' request threads); nothing otherwise."""
+    return _single_lock if _kiwi_threads == 0 else nullcontext()
+
+
+def _can_batch() -> bool:
+    return _kiwi_threads > 0 and _kiwi_pid == os.getpid()
 
 
 def normalize_text(text: str) -> str:
@@ -115,7 +185,9 @@ def noun_parts(noun: str) -> tuple[str, ...]:
     """
     if not all("\uac00" <= ch <= "\ud7a3" for ch in noun):
         return ()
-    candidates = get_kiwi().analyze(noun, top_n=3)
+    kiwi = get_kiwi()
+    with _single_thread_guard():
+        candidates = kiwi.analyze(noun, top_n=3)
     if not candidates:
         return ()
     best = candidates[0][1]
@@ -125,6 +197,36 @@ def noun_parts(noun: str) -> tuple[str, ...]:
         if all(t.tag in ("NNG", "NNP") and len(t.form) >= 2 for t in tokens):
             return tuple(t.form for t in tokens)
     return ()
+
+
+def _hangul(word: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def place_stems(noun: str, proper: bool = True) -> tuple[str, ...]:
+    """Shorter names under which a place noun is also found.
+
+    '성동구' -> 성동; '부산시청' -> 부산시, 부산; '경기도청' -> 경기도, 경기. The stem
+    keeps at least two syllables, so 중구 and 동구 stay whole.
+    """
+    if not _hangul(noun):
+        return ()
+    found = []
+    base = noun
+    for office in PLACE_OFFICES:
+        if (
+            base.endswith(office)
+            and len(base) - len(office) >= 3
+            and base[-len(office) - 1] in PLACE_UNITS
+        ):
+            base = base[: -len(office)]
+            found.append(base)
+            break
+    units = PLACE_UNITS if proper or found else PLACE_UNITS_COMMON
+    if len(base) >= 3 and base[-1] in units:
+        found.append(base[:-1])
+    return tuple(found)
 
 
 def _chunk_starts(text: str) -> list[int]:
@@ -204,10 +306,24 @@ def terms_from_tokens(tokens: Sequence, text: str) -> list[Term]:
         if tag in NOUN_TAGS:
             cleaned = clean_term(form)
             if cleaned:
+                place = (
+                    run[-1] + cleaned[0]
+                    if cleaned in PLACE_FOLLOWERS
+                    and run
+                    and last_unit_end == token.start
+                    and len(run[-1]) >= 2
+                    and _hangul(run[-1])
+                    else None
+                )
                 add_unit(cleaned, token.start, _end(token))
-                if tag in ("NNG", "NNP") and len(cleaned) >= MIN_DECOMPOUND_LENGTH:
-                    for part in noun_parts(cleaned):
-                        emit(part, VARIANT)
+                if place:  # 성동 + 구청: 성동구 is named too
+                    emit(place, VARIANT)
+                if tag in ("NNG", "NNP"):
+                    for stem in place_stems(cleaned, tag == "NNP"):
+                        emit(stem, VARIANT)
+                    if len(cleaned) >= MIN_DECOMPOUND_LENGTH:
+                        for part in noun_parts(cleaned):
+                            emit(part, VARIANT)
             else:
                 flush()
         elif tag == "XSN":
@@ -265,7 +381,10 @@ def analyse(text: str) -> list[Term]:
     text = normalize_text(text)
     if not text.strip():
         return []
-    return terms_from_tokens(get_kiwi().tokenize(text), text)
+    kiwi = get_kiwi()
+    with _single_thread_guard():
+        tokens = kiwi.tokenize(text)
+    return terms_from_tokens(tokens, text)
 
 
 def analyse_many(texts: Iterable[str]) -> list[list[Term]]:
@@ -274,7 +393,15 @@ def analyse_many(texts: Iterable[str]) -> list[list[Term]]:
     results: list[list[Term]] = [[] for _ in normalized]
     todo = [i for i, t in enumerate(normalized) if t.strip()]
     if todo:
-        tokenized = get_kiwi().tokenize([normalized[i] for i in todo])
+        kiwi = get_kiwi()
+        texts = [normalized[i] for i in todo]
+        if _can_batch():
+            tokenized = kiwi.tokenize(texts)
+        else:  # single-threaded (a server worker) or inherited over a fork
+            tokenized = []
+            for text in texts:
+                with _single_thread_guard():
+                    tokenized.append(kiwi.tokenize(text))
         for i, tokens in zip(todo, tokenized, strict=True):
             results[i] = terms_from_tokens(tokens, normalized[i])
     return results

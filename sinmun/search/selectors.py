@@ -12,6 +12,7 @@ from sinmun.core.sanitize import plain_text
 
 from .analyzer import AnalysedQuery
 from .backends import SearchFilters, SearchQuery, get_backend
+from .backends.base import COUNT_CAP
 from .highlight import highlight, snippet
 
 
@@ -28,8 +29,17 @@ class SearchResults(Sequence):
         self.backend = get_backend()
 
     @cached_property
+    def _counted(self) -> int:
+        return self.backend.count(self.query, cap=COUNT_CAP)
+
+    @property
     def total(self) -> int:
-        return self.backend.count(self.query)
+        """Matches counted up to COUNT_CAP; beyond, COUNT_CAP (``capped`` says so)."""
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > COUNT_CAP
 
     def count(self) -> int:
         return self.total

@@ -848,23 +848,33 @@ class Importer:
         self.known_legacy: dict[str, int] = {}
         self.next_number: int | None = None
         self.number_floor = number_floor
+        self.indexer = None
 
     def run(self, entries: Iterable[Entry]) -> ImportReport:
+        from sinmun.search.services import BulkIndexer
+
         batch: list[Entry] = []
         try:
-            for entry in entries:
-                batch.append(entry)
-                if len(batch) >= self.batch_size:
+            # Search entries are written per batch, analysed in the background while the
+            # next batch is written; leaving the block writes the rest and indexes any
+            # live article an earlier, interrupted run left without an entry.
+            with BulkIndexer() as self.indexer:
+                for entry in entries:
+                    batch.append(entry)
+                    if len(batch) >= self.batch_size:
+                        self._run_batch(batch)
+                        batch = []
+                if batch:
                     self._run_batch(batch)
-                    batch = []
-            if batch:
-                self._run_batch(batch)
         finally:
+            self.indexer = None
             if self.report.created:
                 _reset_sequences()
                 from sinmun.readers.selectors import most_viewed_invalidate
+                from sinmun.syndication.sitemaps import article_sitemap_blocks_invalidate
 
                 most_viewed_invalidate()
+                article_sitemap_blocks_invalidate()
         return self.report
 
     # -- batches
@@ -908,6 +918,8 @@ class Importer:
                     if self.progress:
                         self.progress(number)
         except BaseException:
+            if self.indexer is not None:
+                self.indexer.batch_rolled_back()
             # The whole batch is gone: nothing it added may be believed any more.
             self.report.created = created_before
             self.lookups.forget()
@@ -915,6 +927,8 @@ class Importer:
             self.known_legacy.clear()
             self.next_number = None
             raise
+        if self.indexer is not None:
+            self.indexer.batch_committed()
 
     def _run_entry(self, number: int, item) -> None:
         report = self.report

@@ -187,7 +187,7 @@ def _category_code(nicename: str, name: str, used: set[str], existing: dict[str,
     raw = unquote(nicename or "").strip().lower()
     code = slugify(raw)[:30].strip("-_")
     if not code:
-        digest = hashlib.sha1((nicename or name).encode()).hexdigest()[:8]  # noqa: S324
+        digest = hashlib.sha1((nicename or name).encode(), usedforsecurity=False).hexdigest()[:8]
         code = f"cat-{digest}"
     base, n = code, 2
     while code in used:

@@ -17,6 +17,13 @@ from datetime import datetime
 
 # Relative weight of each field in ranking; the backends map these to their own knobs.
 ARTICLE_TABLE = "articles_article"
+# Results are counted up to this many ("1,000건 이상" beyond): counting every match of a
+# common word joins each one with its article, which costs seconds at 100,000 articles.
+COUNT_CAP = 1000
+# A relevance ranking orders the RANK_WINDOW newest matches (by article number) by
+# score: a reader sees at most 50 pages of 10, and in a news archive the newest matches
+# of a common word are the ones wanted. Queries with fewer matches rank them all.
+RANK_WINDOW = 2000
 FIELDS = ("title", "subtitle", "body", "reporter", "tags")
 
 
@@ -82,6 +89,49 @@ class SearchBackend:
 
     def __init__(self, connection):
         self.connection = connection
+        self._candidates: dict = {}
+
+    def candidates(self, query: SearchQuery) -> list[int]:
+        """The RANK_WINDOW newest visible matches, newest first (memoised per query, so
+        a result page's count and its page of ids share one query)."""
+        if query not in self._candidates:
+            self._candidates[query] = self.newest_matches(query, RANK_WINDOW)
+        return self._candidates[query]
+
+    def newest_matches(self, query: SearchQuery, limit: int, offset: int = 0) -> list[int]:
+        raise NotImplementedError
+
+    def scores(self, query: SearchQuery, article_ids: list[int]) -> dict[int, float]:
+        """A relevance score per article among ``article_ids`` (higher is better)."""
+        raise NotImplementedError
+
+    def count_all(self, query: SearchQuery) -> int:
+        raise NotImplementedError
+
+    def search(self, query: SearchQuery, *, offset: int, limit: int) -> SearchHits:
+        """Newest first, or by score among the RANK_WINDOW newest matches (ties: newer
+        first). The reader's page never goes past 50 pages, well inside the window."""
+        if not query.clauses:
+            return SearchHits()
+        if offset + limit > RANK_WINDOW and query.order == "newest":
+            return SearchHits(ids=self.newest_matches(query, limit, offset))
+        ids = self.candidates(query)
+        if query.order != "newest" and ids:
+            scores = self.scores(query, ids)
+            position = {pk: i for i, pk in enumerate(ids)}
+            ids = sorted(ids, key=lambda pk: (-scores.get(pk, 0.0), position[pk]))
+        return SearchHits(ids=ids[offset : offset + limit])
+
+    def count(self, query: SearchQuery, *, cap: int | None = None) -> int:
+        """How many visible articles match; with ``cap``, at most ``cap + 1``."""
+        if not query.clauses:
+            return 0
+        found = len(self.candidates(query))
+        if found < RANK_WINDOW:
+            return found
+        if cap is not None and cap < RANK_WINDOW:
+            return cap + 1
+        return self.count_all(query)
 
     def index(self, documents: list[IndexDocument]) -> None:
         """Insert or replace the documents."""
@@ -97,11 +147,10 @@ class SearchBackend:
     def indexed_ids(self) -> set[int]:
         raise NotImplementedError
 
-    def search(self, query: SearchQuery, *, offset: int, limit: int) -> SearchHits:
-        raise NotImplementedError
-
-    def count(self, query: SearchQuery) -> int:
-        raise NotImplementedError
+    def stored_documents(self, article_ids: list[int]) -> dict[int, IndexDocument] | None:
+        """The indexed terms of these articles per field, if the engine keeps them apart
+        (then a rename re-analyses only the names); ``None`` when it does not."""
+        return None
 
     # Shared SQL for the article side of a query: visibility and reader filters.
     def article_conditions(self, filters: SearchFilters, alias: str = "a") -> tuple[str, list]:

@@ -16,11 +16,12 @@ from .base import (
     ARTICLE_TABLE,
     IndexDocument,
     SearchBackend,
-    SearchHits,
     SearchQuery,
     render_clauses,
 )
 
+# bandit B608 is silenced on the lines below: SQL text here is built from the table-name constants
+# and %s placeholders only; every value is passed as a parameter.
 TABLE = "search_article"
 FIELD_WEIGHTS = (("title", "A"), ("subtitle", "B"), ("reporter", "B"), ("tags", "B"), ("body", "D"))
 MAX_POSITION = 16383  # PostgreSQL's limit for a tsvector position
@@ -55,7 +56,7 @@ class PostgresBackend(SearchBackend):
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, %s::tsvector) "
+                f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, %s::tsvector) "  # nosec B608
                 "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
                 [(d.article_id, tsvector_literal(d)) for d in documents],
             )
@@ -64,51 +65,50 @@ class PostgresBackend(SearchBackend):
         if not article_ids:
             return
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(article_ids)])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(article_ids)])  # nosec B608
 
     def remove_missing(self, live_ids_sql: str, params: list) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id NOT IN ({live_ids_sql})", params)
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id NOT IN ({live_ids_sql})", params)  # nosec B608
             return cursor.rowcount
 
     def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT article_id FROM {TABLE}")
+            cursor.execute(f"SELECT article_id FROM {TABLE}")  # nosec B608
             return {row[0] for row in cursor.fetchall()}
 
-    def _where(self, query: SearchQuery) -> tuple[str, list]:
+    def _match(self, query: SearchQuery) -> str:
+        return render_clauses(query.clauses, _quote, "&", "|")
+
+    def newest_matches(self, query: SearchQuery, limit: int, offset: int = 0) -> list[int]:
         conditions, params = self.article_conditions(query.filters)
-        match = render_clauses(query.clauses, _quote, "&", "|")
-        return f"s.document @@ %s::tsquery AND {conditions}", [match, *params]
-
-    def search(self, query: SearchQuery, *, offset: int, limit: int) -> SearchHits:
-        if not query.clauses:
-            return SearchHits()
-        where, params = self._where(query)
-        if query.order == "newest":
-            order, order_params = "a.first_published_at DESC, a.id DESC", []
-        else:
-            # Rank with every query term, so compounds found raise the score (as on SQLite).
-            terms = dict.fromkeys(t for c in query.clauses for t in c.terms)
-            rank = tsquery_literal([*terms, *query.optional], "|")
-            order = "ts_rank(s.document, %s::tsquery, 1) DESC, a.first_published_at DESC, a.id DESC"
-            order_params = [rank]
         sql = (
-            f"SELECT s.article_id FROM {TABLE} s JOIN {ARTICLE_TABLE} a ON a.id = s.article_id "
-            f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            f"SELECT a.id FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"(SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery) "
+            "ORDER BY a.first_published_at DESC, a.id DESC LIMIT %s OFFSET %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *order_params, limit, offset])
-            return SearchHits(ids=[row[0] for row in cursor.fetchall()])
+            cursor.execute(sql, [*params, self._match(query), limit, offset])
+            return [row[0] for row in cursor.fetchall()]
 
-    def count(self, query: SearchQuery) -> int:
-        if not query.clauses:
-            return 0
-        where, params = self._where(query)
+    def scores(self, query: SearchQuery, article_ids: list[int]) -> dict[int, float]:
+        # Rank with every query term, so compounds found raise the score (as on SQLite).
+        terms = dict.fromkeys(t for c in query.clauses for t in c.terms)
+        rank = tsquery_literal([*terms, *query.optional], "|")
         sql = (
-            f"SELECT count(*) FROM {TABLE} s JOIN {ARTICLE_TABLE} a ON a.id = s.article_id "
-            f"WHERE {where}"
+            f"SELECT article_id, ts_rank(document, %s::tsquery, 1) FROM {TABLE} "
+            "WHERE article_id = ANY(%s)"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [rank, list(article_ids)])
+            return {row[0]: row[1] for row in cursor.fetchall()}
+
+    def count_all(self, query: SearchQuery) -> int:
+        conditions, params = self.article_conditions(query.filters)
+        sql = (
+            f"SELECT count(*) FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"(SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery)"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, self._match(query)])
             return cursor.fetchone()[0]

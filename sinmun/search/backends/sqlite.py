@@ -11,15 +11,18 @@ MATCH expression, only quoted terms produced by the analyser.
 
 from __future__ import annotations
 
+import json
+
 from .base import (
     ARTICLE_TABLE,
     IndexDocument,
     SearchBackend,
-    SearchHits,
     SearchQuery,
     render_clauses,
 )
 
+# bandit B608 is silenced on the lines below: SQL text here is built from the table-name constants
+# and %s placeholders only; every value is passed as a parameter.
 TABLE = "search_article_fts"
 # bm25 weights in column order: title, subtitle, body, reporter, tags.
 WEIGHTS = "10.0, 4.0, 1.0, 4.0, 4.0"
@@ -49,10 +52,11 @@ class SQLiteBackend(SearchBackend):
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                f"DELETE FROM {TABLE} WHERE rowid = %s", [(d.article_id,) for d in documents]
+                f"DELETE FROM {TABLE} WHERE rowid = %s",  # nosec B608
+                [(d.article_id,) for d in documents],
             )
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, title, subtitle, body, reporter, tags) "
+                f"INSERT INTO {TABLE} (rowid, title, subtitle, body, reporter, tags) "  # nosec B608
                 "VALUES (%s, %s, %s, %s, %s, %s)",
                 [
                     (
@@ -72,50 +76,74 @@ class SQLiteBackend(SearchBackend):
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in article_ids]
+                f"DELETE FROM {TABLE} WHERE rowid = %s",  # nosec B608
+                [(pk,) for pk in article_ids],
             )
 
     def remove_missing(self, live_ids_sql: str, params: list) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN ({live_ids_sql})", params)
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN ({live_ids_sql})", params)  # nosec B608
             return cursor.rowcount
 
     def indexed_ids(self) -> set[int]:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {TABLE}")
+            cursor.execute(f"SELECT rowid FROM {TABLE}")  # nosec B608
             return {row[0] for row in cursor.fetchall()}
 
-    # CROSS JOIN makes SQLite drive the join from the FTS match (a few thousand rows at
-    # most) instead of scanning the articles and testing MATCH on each one.
-    def _where(self, query: SearchQuery, match: str) -> tuple[str, list]:
-        conditions, params = self.article_conditions(query.filters)
-        return f"{TABLE} MATCH %s AND {conditions}", [match, *params]
+    def stored_documents(self, article_ids: list[int]) -> dict[int, IndexDocument]:
+        if not article_ids:
+            return {}
+        marks = ", ".join(["%s"] * len(article_ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, title, subtitle, body, reporter, tags FROM {TABLE} "  # nosec B608
+                f"WHERE rowid IN ({marks})",
+                list(article_ids),
+            )
+            return {
+                row[0]: IndexDocument(row[0], *((value or "").split() for value in row[1:]))
+                for row in cursor.fetchall()
+            }
 
-    def search(self, query: SearchQuery, *, offset: int, limit: int) -> SearchHits:
-        if not query.clauses:
-            return SearchHits()
-        where, params = self._where(query, match_expression(query.clauses, query.optional))
-        if query.order == "newest":
-            order = "a.first_published_at DESC, a.id DESC"
-        else:
-            order = f"bm25({TABLE}, {WEIGHTS}), a.first_published_at DESC, a.id DESC"
+    # Matches are found from the articles' side: SQLite walks the (live,
+    # first_published_at, id) index (or the section/reporter one) newest first and tests
+    # each id against the set of matching rowids, built once from the FTS index; it stops
+    # after ``limit`` rows. Joining from the FTS side instead looks up every match in the
+    # wide articles table: seconds for a common word at 100,000 articles.
+    def newest_matches(self, query: SearchQuery, limit: int, offset: int = 0) -> list[int]:
+        conditions, params = self.article_conditions(query.filters)
         sql = (
-            f"SELECT {TABLE}.rowid FROM {TABLE} "
-            f"CROSS JOIN {ARTICLE_TABLE} a ON a.id = {TABLE}.rowid "
-            f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            f"SELECT a.id FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "
+            "ORDER BY a.first_published_at DESC, a.id DESC LIMIT %s OFFSET %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
-            return SearchHits(ids=[row[0] for row in cursor.fetchall()])
+            cursor.execute(sql, [*params, match_expression(query.clauses), limit, offset])
+            return [row[0] for row in cursor.fetchall()]
 
-    def count(self, query: SearchQuery) -> int:
-        if not query.clauses:
-            return 0
-        where, params = self._where(query, match_expression(query.clauses))
+    def scores(self, query: SearchQuery, article_ids: list[int]) -> dict[int, float]:
+        # The rowid range is handed to FTS5 (it reads only that stretch of each doclist);
+        # ``rowid + 0`` keeps the id list a plain filter instead of one FTS lookup per id.
         sql = (
-            f"SELECT count(*) FROM {TABLE} "
-            f"CROSS JOIN {ARTICLE_TABLE} a ON a.id = {TABLE}.rowid WHERE {where}"
+            f"SELECT rowid, bm25({TABLE}, {WEIGHTS}) FROM {TABLE} WHERE {TABLE} MATCH %s "
+            "AND rowid BETWEEN %s AND %s AND (rowid + 0) IN (SELECT value FROM json_each(%s))"
         )
+        params = [
+            match_expression(query.clauses, query.optional),
+            min(article_ids),
+            max(article_ids),
+            json.dumps(article_ids),
+        ]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
+            return {row[0]: -row[1] for row in cursor.fetchall()}  # bm25: lower is better
+
+    def count_all(self, query: SearchQuery) -> int:
+        conditions, params = self.article_conditions(query.filters)
+        sql = (
+            f"SELECT count(*) FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, match_expression(query.clauses)])
             return cursor.fetchone()[0]

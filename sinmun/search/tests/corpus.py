@@ -243,6 +243,26 @@ ARTICLES = (
         ("시는 옛 공장 터에 달빛공원을 만드는 계획을 곧 발표한다.",),
         embargo=True,
     ),
+    CorpusArticle(
+        122,
+        "society",
+        "이하늘",
+        "해운대구, 여름 해변 안전요원 늘린다",
+        (
+            "해운대구는 올여름 해수욕장 안전요원을 작년보다 서른 명 늘리기로 했다.",
+            "야간 수영을 막는 순찰도 밤 열 시까지 이어진다.",
+        ),
+    ),
+    CorpusArticle(
+        123,
+        "culture",
+        "한지우",
+        "양양군청 앞마당에서 서핑 영화제",
+        (
+            "강원도 양양군청 앞마당에서 다음 달 서핑 영화제가 열린다.",
+            "수원시민 모임도 단체 관람을 신청했다.",
+        ),
+    ),
 )
 
 ARTICLE_IDS = frozenset(a.id for a in ARTICLES)
@@ -261,7 +281,15 @@ BY_CHOI = {102, 106, 110, 115, 118}
 
 QUERIES = (
     # Particles and endings do not matter.
-    QueryCase("성동구", {101}, {102, 104, 109}, "proper noun"),
+    QueryCase("성동구", {101, 113}, {102, 104, 109}, "proper noun, also in 성동구청장"),
+    # Place names without their administrative unit, and inside an office's name.
+    QueryCase("성동", {101, 113}, {102, 122}, "district name without 구"),
+    QueryCase("해운대", {122}, {101, 113}, "해운대구 found by 해운대"),
+    QueryCase("해운대구에서", {122}, {101}, "district with a particle"),
+    QueryCase("양양군", {123}, {122}, "county inside 양양군청"),
+    QueryCase("양양", {123}, {122}, "county name without 군"),
+    QueryCase("강원", {123}, {122}, "province name without 도"),
+    QueryCase("수원시", {123}, {101}, "city inside 수원시민"),
     QueryCase("성동구는", {101}, {102, 104}, "topic particle"),
     QueryCase("성동구의", {101}, {102}, "genitive particle"),
     QueryCase("경선", {104}, {107, 103}, "two-syllable word"),

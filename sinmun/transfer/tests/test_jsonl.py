@@ -198,3 +198,26 @@ def test_demo_paper_is_a_whole_paper():
     assert Banner.objects.exists()
     assert SiteProfile.load().missing_legal_fields == []
     assert import_jsonl(DEMO_FILE).created == 0
+
+
+def test_search_and_sitemaps_are_right_right_after_an_import(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinmun.syndication.sitemaps import ARTICLES_PER_SITEMAP
+
+    import_lines([record(id=101, title="물빛 다리 개통")])
+    assert "sitemap-articles-1.xml" in client.get("/sitemap.xml").content.decode()
+    number = 2 * ARTICLES_PER_SITEMAP + 1  # a new sitemap page
+    recent = (timezone.now() - timedelta(hours=2)).isoformat()
+    report = import_lines(
+        [record(id=number, title="솔내천 징검다리 복원", registered_at=recent, views=900)]
+    )
+    assert report.created == 1
+    index = client.get("/sitemap.xml", {"after": "import"}).content.decode()
+    assert "sitemap-articles-3.xml" in index
+    page = client.get("/sitemap-articles-3.xml").content.decode()
+    assert f"/article/{number}/" in page
+    results = client.get("/search", {"q": "징검다리"}).content.decode()
+    assert f'data-article-id="{number}"' in results
