@@ -158,6 +158,7 @@ def view_total(app: LiveSinmun, pk: int) -> int:
         "from sinmun.readers.services import flush_view_counts; flush_view_counts(); "
         "from sinmun.readers.models import ArticleCounter; "
         f"c = ArticleCounter.objects.filter(article_id={pk}).first(); print('VIEWS', c.views if c else 0)",
+        timeout=1800,  # counting nginx's view log of a whole run takes a while when loaded
     )
     match = re.search(r"VIEWS (\d+)", result.stdout)
     return int(match.group(1)) if match else -1
@@ -169,9 +170,14 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--production", action="store_true", help="PostgreSQL and Redis")
+    parser.add_argument("--database-name", default="sinmun_bench", help="with --production")
+    parser.add_argument("--redis-db", type=int, default=9, help="with --production")
+    parser.add_argument(
+        "--only", default="", help="run only scenarios whose name contains one of these words"
+    )
     parser.add_argument("--data", help="a data folder to reuse (e.g. with the archive loaded)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
@@ -188,9 +194,9 @@ def main(argv=None) -> int:
     }
     if args.production:
         env["DATABASE_URL"] = (
-            fresh_postgres("sinmun_bench") if not args.data else os.environ["DATABASE_URL"]
+            fresh_postgres(args.database_name) if not args.data else os.environ["DATABASE_URL"]
         )
-        env["REDIS_URL"] = fresh_redis(9)
+        env["REDIS_URL"] = fresh_redis(args.redis_db)
     cached_port, uncached_port = free_port(), free_port()
     static_dir = work / "static-copy"
     static_dir.mkdir(parents=True)
@@ -204,7 +210,10 @@ def main(argv=None) -> int:
             f"server {{ listen 127.0.0.1:{ceiling_port}; access_log off;"
             f" location / {{ root {static_dir}; index article.html; }} }}"
         ),
+        # nginx answers the view beacon itself and logs it; the app counts the log.
+        view_log=work / "nginx" / "logs" / "views.log",
     )
+    env["SINMUN_VIEW_LOG"] = str(work / "nginx" / "logs" / "views.log")
     env["SINMUN_NGINX_PURGE_URL"] = nginx.purge_url
     app = LiveSinmun(data_dir=data, port=cached_port, workers=args.workers, env=env)
     bare = LiveSinmun(
@@ -235,7 +244,6 @@ def main(argv=None) -> int:
 
         beacon_script = work / "beacon.lua"
         beacon_script.write_text(BEACON_LUA)
-        views_before = view_total(app, pk)
 
         plan = [
             (
@@ -249,6 +257,11 @@ def main(argv=None) -> int:
             (
                 "view beacon (POST, app)",
                 bare.url + f"/reader/article/{pk}/view/",
+                str(beacon_script),
+            ),
+            (
+                "view beacon (POST, nginx answers, log counted)",
+                nginx.url + f"/reader/article/{pk}/view/",
                 str(beacon_script),
             ),
             ("ranking, uncached", bare.url + "/ranking/", None),
@@ -265,6 +278,9 @@ def main(argv=None) -> int:
                     None,
                 )
             )
+        if args.only:
+            words = args.only.split(",")
+            plan = [plan[0]] + [p for p in plan[1:] if any(w in p[0] for w in words)]
         for name, url, script in plan:
             if "WordPress" in name:
                 url = wordpress_article_url(url)
@@ -274,14 +290,20 @@ def main(argv=None) -> int:
                     http_get(url, timeout=60)
                 except OSError:
                     pass
+            if name.startswith("view beacon"):
+                before = view_total(app, pk)
             results.append(wrk(name, url, args, script=script))
-
-        beacon = next(r for r in results if r.name.startswith("view beacon"))
-        views_after = view_total(app, pk)
-        counted = views_after - views_before
-        # wrk does not count the requests still in flight when it stops (up to one per
-        # connection), the app does: counted may exceed "requests" by that much.
-        beacon.note = f"{counted} views counted for {beacon.requests} completed requests"
+            if name.startswith("view beacon"):
+                time.sleep(1.5)  # nginx writes its buffered log at least every second
+                started = time.monotonic()
+                counted = view_total(app, pk) - before
+                seconds = time.monotonic() - started
+                # wrk does not count the requests still in flight when it stops (up to
+                # one per connection), the server does: counted may exceed "requests".
+                results[-1].note = (
+                    f"{counted} views counted for {results[-1].requests} completed requests"
+                    + (f" (log counted in {seconds:.1f} s)" if "log" in name else "")
+                )
 
         queries = bare.run(
             "shell",

@@ -30,6 +30,22 @@ BROTLI = """    brotli on;
     brotli_types text/css text/plain text/xml application/javascript application/json
                  application/xml application/rss+xml application/atom+xml image/svg+xml;"""
 
+# Security headers for /static/ and /media/, which nginx serves without the app
+# (sinmun/security/headers.py sets them on everything the app answers).
+FILE_HEADERS = """        add_header X-Content-Type-Options "nosniff" always;
+        add_header Content-Security-Policy "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'" always;
+        add_header X-Frame-Options "DENY" always;
+        add_header Referrer-Policy "strict-origin-when-cross-origin" always;"""
+
+# The view beacon answered by nginx: 204 at once, one line in the view log (buffered,
+# written at least every second). Only POST counts, as in the app.
+VIEW_BEACON = r"""    location ~ ^/reader/article/[0-9]+/view/$ {
+        if ($request_method != POST) { return 405; }
+        access_log @VIEW_LOG@ sinmun_views buffer=256k flush=1s;
+        add_header Cache-Control "no-cache, no-store, must-revalidate, private" always;
+        return 204;
+    }"""
+
 
 def brotli_available() -> bool:
     return all((MODULES / name).exists() for name in BROTLI_MODULES)
@@ -47,6 +63,9 @@ class Site:
     session_cookie: str = "sessionid"
     cache_dir: str = "/var/cache/nginx/sinmun"
     brotli: bool = False
+    # nginx answers the view beacon and logs it here; the app counts the log
+    # (SINMUN_VIEW_LOG, the same path). Empty: the beacon goes to the app.
+    view_log: str = ""
 
 
 def render(site: Site) -> str:
@@ -60,9 +79,13 @@ def render(site: Site) -> str:
         "STATIC_ROOT": site.static_root.rstrip("/"),
         "MEDIA_ROOT": site.media_root.rstrip("/"),
         "PUBLIC_SCHEME": site.public_scheme,
+        "FILE_HEADERS": FILE_HEADERS,
         "BROTLI": BROTLI
         if site.brotli
         else "    # brotli: install libnginx-mod-http-brotli-filter",
+        "VIEW_BEACON": VIEW_BEACON.replace("@VIEW_LOG@", site.view_log)
+        if site.view_log
+        else "    # view beacon: to the app (render.py --view-log PATH lets nginx answer it)",
     }
     text = TEMPLATE.read_text()
     for name, value in values.items():
@@ -126,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session-cookie", default="sessionid")
     parser.add_argument("--cache-dir", default="/var/cache/nginx/sinmun")
     parser.add_argument("--brotli", action="store_true", default=brotli_available())
+    parser.add_argument(
+        "--view-log",
+        default="",
+        help="nginx answers the view beacon and logs it to this file (set SINMUN_VIEW_LOG too)",
+    )
     args = parser.parse_args(argv)
     site = Site(
         static_root=args.static_root,
@@ -138,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         session_cookie=args.session_cookie,
         cache_dir=args.cache_dir,
         brotli=args.brotli,
+        view_log=args.view_log,
     )
     sys.stdout.write(render(site))
     return 0

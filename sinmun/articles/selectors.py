@@ -1,18 +1,83 @@
 """Reads of the article archive for reader pages: each one indexed and bounded."""
 
+from datetime import UTC, datetime
+
 from django.db.models import Q
+from django.utils import timezone
+from taggit.models import Tag
+
+from sinmun.core.prepared import PreparedQuery
 
 from .models import Article, Section
+
+# Placeholders for the prepared queries (sinmun/core/prepared.py): values no real row
+# or clock has, so they can be told apart from the query's own parameters.
+_PK = (Article._meta.pk, -9_020_417)
+_SECTION = (Article._meta.get_field("section").target_field, -9_020_419)
+_NOW = (Article._meta.get_field("first_published_at"), datetime(1901, 2, 3, 4, 5, 6, 789, UTC))
+_WHEN = (Article._meta.get_field("first_published_at"), datetime(1902, 3, 4, 5, 6, 7, 891, UTC))
+
+_get_public = PreparedQuery(
+    lambda pk, now: (
+        Article.objects.public(now)
+        .select_related("section", "reporter", "counter")
+        .filter(pk=pk)
+        .order_by("pk")[:1]
+    ),
+    pk=_PK,
+    now=_NOW,
+)
 
 
 def article_get_public(*, pk: int) -> Article | None:
     """Return the public article ``pk`` with what its page shows, in one query."""
+    found = _get_public(pk=pk, now=timezone.now())
+    return found[0] if found else None
+
+
+def _neighbour_base(section_id, now):
     return (
-        Article.objects.public()
-        .select_related("section", "reporter", "counter")
-        .filter(pk=pk)
-        .first()
+        Article.objects.public(now)
+        .filter(section_id=section_id)
+        .only("id", "title", "first_published_at")
     )
+
+
+_previous = PreparedQuery(
+    lambda section_id, now, when, pk: (
+        _neighbour_base(section_id, now)
+        .filter(Q(first_published_at__lt=when) | Q(first_published_at=when, id__lt=pk))
+        .order_by("-first_published_at", "-id")[:1]
+    ),
+    section_id=_SECTION,
+    now=_NOW,
+    when=_WHEN,
+    pk=_PK,
+)
+_following = PreparedQuery(
+    lambda section_id, now, when, pk: (
+        _neighbour_base(section_id, now)
+        .filter(Q(first_published_at__gt=when) | Q(first_published_at=when, id__gt=pk))
+        .order_by("first_published_at", "id")[:1]
+    ),
+    section_id=_SECTION,
+    now=_NOW,
+    when=_WHEN,
+    pk=_PK,
+)
+
+
+_tags = PreparedQuery(
+    lambda pk: Tag.objects.filter(articles_articletag_items__content_object_id=pk).order_by(
+        "articles_articletag_items__id"
+    ),
+    pk=_PK,
+)
+
+
+def article_tag_list(*, pk: int) -> list[Tag]:
+    """The article's tags in the order they were given (``article.tags.all()``)."""
+    return _tags(pk=pk)
 
 
 def article_neighbours(*, article: Article) -> tuple[Article | None, Article | None]:
@@ -21,22 +86,16 @@ def article_neighbours(*, article: Article) -> tuple[Article | None, Article | N
     Ties on the registered time are broken by id, so every article has exactly one
     neighbour on each side and navigation never skips or loops.
     """
-    base = (
-        Article.objects.public()
-        .filter(section_id=article.section_id)
-        .only("id", "title", "first_published_at")
-    )
-    when, pk = article.first_published_at, article.pk
-    previous = (
-        base.filter(Q(first_published_at__lt=when) | Q(first_published_at=when, id__lt=pk))
-        .order_by("-first_published_at", "-id")
-        .first()
-    )
-    following = (
-        base.filter(Q(first_published_at__gt=when) | Q(first_published_at=when, id__gt=pk))
-        .order_by("first_published_at", "id")
-        .first()
-    )
+    values = {
+        "section_id": article.section_id,
+        "now": timezone.now(),
+        "when": article.first_published_at,
+        "pk": article.pk,
+    }
+    previous = _previous(**values)
+    following = _following(**values)
+    previous = previous[0] if previous else None
+    following = following[0] if following else None
     return previous, following
 
 

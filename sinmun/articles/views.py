@@ -4,6 +4,8 @@ Each view runs a fixed, small number of indexed queries (see tests/test_queries)
 Mobile editions (/m/...) use the same views with lighter templates.
 """
 
+from functools import partial
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,7 +63,8 @@ def home(request, edition="pc"):
             "top": top,
             "latest": latest,
             "sections": [(s, items) for s, items in sections if items],
-            "most_viewed": most_viewed_article_list(period="day", limit=7),
+            # Called by the template only when its cached fragment is stale.
+            "most_viewed": partial(most_viewed_article_list, period="day", limit=7),
             "edition": edition,
             "mobile_url": reverse("articles:mobile_home"),
             "pc_url": reverse("articles:home"),
@@ -82,11 +85,12 @@ def article_detail(request, pk, edition="pc"):
         _template(edition, "article"),
         {
             "article": article,
-            "tags": list(article.tags.all()),
+            "tags": selectors.article_tag_list(pk=article.pk),
             "corrections": correction_list_for_article(article_id=article.pk),
             "previous": previous,
             "next": following,
-            "most_viewed": most_viewed_article_list(period="day", limit=7),
+            # Called by the template only when its cached fragment is stale.
+            "most_viewed": partial(most_viewed_article_list, period="day", limit=7),
             "can_edit": can_edit,
             # Only staff who may edit get the link; readers' pages skip the reverse().
             "edit_url": (

@@ -17,6 +17,12 @@ class SinmunServer(BaseApplication):
     def load(self):
         from sinmun.wsgi import application
 
+        if self.cfg.preload_app and os.environ.get("SINMUN_KIWI_PRELOAD", "1") != "0":
+            # Kiwi (~500 MB) loaded once here, single-threaded, shared by every worker
+            # copy-on-write instead of loaded by each on its first search.
+            from sinmun.search.analyzer import preload_shared_kiwi
+
+            preload_shared_kiwi()
         return application
 
 
@@ -41,13 +47,17 @@ def run_gunicorn(*, bind: str, workers: int) -> None:
             "on_exit": _stop_scheduler,
             "bind": bind,
             "workers": workers,
-            # sync by default; SINMUN_WORKER_CLASS=gthread with SINMUN_THREADS keeps
-            # nginx's upstream connections alive (docs/performance.md has both measured).
-            "worker_class": os.environ.get("SINMUN_WORKER_CLASS", "sync"),
-            "threads": int(os.environ.get("SINMUN_THREADS", "1")),
+            # gthread by default: it keeps connections alive (browsers without nginx,
+            # nginx's upstream keepalive), where sync closes every connection after one
+            # answer; measured side by side in docs/performance.md (Session 2).
+            "worker_class": os.environ.get("SINMUN_WORKER_CLASS", "gthread"),
+            "threads": int(os.environ.get("SINMUN_THREADS", "4")),
+            "keepalive": 5,
             "timeout": 30,
             "graceful_timeout": 10,
-            "accesslog": "-",
+            # SINMUN_ACCESS_LOG= (empty) turns gunicorn's access log off behind nginx,
+            # which logs every request itself.
+            "accesslog": os.environ.get("SINMUN_ACCESS_LOG", "-") or None,
             "max_requests": 10000,
             "max_requests_jitter": 1000,
             "preload_app": True,

@@ -20,6 +20,7 @@ from urllib.request import Request, urlopen
 
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
+from . import fragments
 from .pagecache import page_cache, page_key
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class PageCacheBackend(BaseBackend):
             parts = urlsplit(url)
             keys.append(page_key(parts.path or "/", parts.query))
         page_cache().delete_many(keys)
+        # Every process drops its in-memory copies (pagecache.py's first tier).
+        fragments.bump("pages")
 
 
 class NginxRefreshBackend(BaseBackend):
@@ -65,7 +68,7 @@ class NginxRefreshBackend(BaseBackend):
             headers={"Host": parts.netloc, "User-Agent": "sinmun-purge"},
         )
         try:
-            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310 # nosec B310
                 response.read()
         except HTTPError as error:
             if error.code != 404:  # an unpublished article's page is now a 404: fine

@@ -14,6 +14,7 @@ that never change a page, so links from portals and social media share one entry
 from __future__ import annotations
 
 import hashlib
+import time
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_max_age
 
 from sinmun.core.http import has_session
+
+from . import fragments
 
 CACHE_ALIAS = "pages"
 KEY_PREFIX = "page:v1:"
@@ -74,39 +77,90 @@ def _storable(response) -> int:
     return min(max_age, settings.SINMUN_PAGE_CACHE_SECONDS)
 
 
+# The first tier: this process's memory. key -> (pages version, expires at, status,
+# headers, body). Valid while the shared "pages" version (fragments.py) is unchanged:
+# every purge bumps it, so a purge through any process reaches every other one within
+# SINMUN_FRAGMENT_VERSION_MEMO seconds, and the purging process at once.
+_local: dict[str, tuple[str, float, int, tuple, bytes]] = {}
+_LOCAL_MAX = 500
+
+
+def forget_local() -> None:
+    _local.clear()
+
+
+def _local_get(key: str):
+    entry = _local.get(key)
+    if entry is None:
+        return None
+    if entry[0] != fragments.version("pages") or time.monotonic() >= entry[1]:
+        _local.pop(key, None)
+        return None
+    return entry
+
+
+def _local_put(key: str, version: str, timeout: float, status, headers, content) -> None:
+    ttl = min(timeout, settings.SINMUN_PAGE_CACHE_LOCAL_SECONDS)
+    if ttl <= 0:
+        return
+    if len(_local) >= _LOCAL_MAX:
+        _local.pop(next(iter(_local)), None)
+    _local[key] = (version, time.monotonic() + ttl, status, tuple(headers), content)
+
+
+def _hit(status: int, headers, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    response.headers[HEADER] = "HIT"
+    return response
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous reader pages (see the module docstring).
 
-    Sits right after SecurityMiddleware and WhiteNoise, so a hit skips sessions,
-    authentication, CSRF and the view, while the security headers are still added.
+    Sits right after the security middleware and WhiteNoise, so a hit skips sessions,
+    authentication, CSRF and the view, while the security headers are still added. A hit
+    is served from this process's memory when it can (no unpickling), else from the
+    shared store, whose answer is then kept in memory too.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL or "/static/"
 
     def __call__(self, request):
         if (
             not settings.SINMUN_PAGE_CACHE
             or request.method not in ("GET", "HEAD")
+            or request.path.startswith(self.static_prefix)
             or has_session(request)
             or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
         ):
             return self.get_response(request)
         key = page_key(request.path, request.META.get("QUERY_STRING", ""))
-        cache = page_cache()
         if not _is_refresh(request):
-            stored = cache.get(key)
+            entry = _local_get(key)
+            if entry is not None:
+                return _hit(entry[2], entry[3], entry[4])
+            version = fragments.version("pages")
+            stored = page_cache().get(key)
             if stored is not None:
-                status, headers, content = stored
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response.headers[name] = value
-                response.headers[HEADER] = "HIT"
-                return response
+                status, headers, content, *rest = stored
+                expires = rest[0] if rest else 0
+                remaining = expires - time.time() if expires else 0
+                if remaining > 0:
+                    _local_put(key, version, remaining, status, headers, content)
+                return _hit(status, headers, content)
+        version = fragments.version("pages")
         response = self.get_response(request)
         timeout = _storable(response)
         if timeout > 0:
             headers = [(k, v) for k, v in response.items() if k != HEADER]
-            cache.set(key, (response.status_code, headers, response.content), timeout)
+            content = response.content
+            page_cache().set(
+                key, (response.status_code, headers, content, time.time() + timeout), timeout
+            )
+            _local_put(key, version, timeout, response.status_code, headers, content)
             response.headers[HEADER] = "MISS"
         return response

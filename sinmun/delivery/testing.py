@@ -204,7 +204,7 @@ class LiveSinmun:
     def worker_pids(self) -> list[int]:
         if self.process is None:
             return []
-        out = subprocess.run(
+        out = subprocess.run(  # ps from PATH, in a test helper  # nosec B607
             ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
             capture_output=True,
             text=True,
@@ -255,6 +255,7 @@ class LiveNginx:
         media_root: Path,
         extra_http: str = "",
         workers: int = 1,
+        view_log: Path | None = None,
     ):
         self.render = _render_module()
         self.workdir = Path(workdir)
@@ -268,6 +269,7 @@ class LiveNginx:
             purge_listen=f"127.0.0.1:{self.purge_port}",
             public_scheme="http",
             brotli=self.render.brotli_available(),
+            view_log=str(view_log or ""),
         )
         self.extra_http = extra_http
         self.workers = workers

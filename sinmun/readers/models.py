@@ -92,3 +92,17 @@ class ViewFlushBatch(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     applied_at = models.DateTimeField(auto_now_add=True)
+
+
+class ViewLogPosition(models.Model):
+    """How far the view log written by nginx has been counted (sinmun/readers/viewlog.py).
+
+    ``inode`` tells the file apart from the one before a rotation; ``offset`` is the
+    first byte not yet counted. Moved in the same transaction as the counts it covers,
+    so a crash neither loses nor repeats a view.
+    """
+
+    path = models.CharField(max_length=500, unique=True)
+    inode = models.PositiveBigIntegerField(default=0)
+    offset = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

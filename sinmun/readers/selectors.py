@@ -68,4 +68,11 @@ def most_viewed_article_list(*, period: str = "day", limit: int = 7) -> list[dic
 
 
 def most_viewed_invalidate():
+    from django.db import transaction
+
+    from sinmun.delivery.fragments import bump_ranking
+
     cache.delete_many([f"readers:most-viewed:{p}:{n}" for p in PERIOD_DAYS for n in (7, 30)])
+    # The most-viewed box is a rendered fragment in every process (sinmun/delivery).
+    bump_ranking()
+    transaction.on_commit(bump_ranking)

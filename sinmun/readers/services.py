@@ -392,6 +392,11 @@ def flush_view_counts(*, now: datetime | None = None) -> FlushReport:
     report = FlushReport()
     if settings.REDIS_URL:
         _flush_redis(report)
+    if getattr(settings, "SINMUN_VIEW_LOG", ""):
+        # Beacons nginx answered itself (deploy/nginx, sinmun/readers/viewlog.py).
+        from .viewlog import ingest_view_log
+
+        report.views += ingest_view_log().views
     ArticleViewSeen.objects.filter(seen_at__lt=now - VIEW_WINDOW).delete()
     ViewFlushBatch.objects.filter(applied_at__lt=now - timedelta(days=7)).delete()
     return report

@@ -1,12 +1,18 @@
 """What the paper says about itself: masthead, the legal footer, campaign banners."""
 
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 SITE_CACHE_KEY = "sitesettings:v1"
+
+
+def _invalidate():
+    from .selectors import site_context_invalidate
+
+    site_context_invalidate()
+
 
 # The fields 신문 등의 진흥에 관한 법률 제21조 and the youth-protection rule require on the
 # main screen of an internet newspaper, in the order they are usually shown.
@@ -76,7 +82,7 @@ class SiteProfile(BaseGenericSetting):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(SITE_CACHE_KEY)
+        _invalidate()
 
     @property
     def missing_legal_fields(self):
@@ -110,21 +116,30 @@ class Banner(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def url_allowed(self) -> bool:
+        """A site path or an http(s) address, and nothing a browser could read otherwise
+        (``javascript:``, ``//host``, ``/\\host``, leading blanks or control characters)."""
+        url = self.url
+        if url != url.strip() or any(ord(c) < 32 or c == "\\" for c in url):
+            return False
+        if url.startswith("/"):
+            return not url.startswith("//")
+        return url.startswith(("https://", "http://"))
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if not (self.url.startswith("/") and not self.url.startswith("//")) and not (
-            self.url.startswith("https://") or self.url.startswith("http://")
-        ):
+        if not self.url_allowed:
             raise ValidationError(
                 {"url": _("/로 시작하는 주소나 http(s):// 주소만 쓸 수 있습니다.")}
             )
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(SITE_CACHE_KEY)
+        _invalidate()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(SITE_CACHE_KEY)
+        _invalidate()
         return result

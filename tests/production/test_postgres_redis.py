@@ -159,8 +159,11 @@ def test_database_connections_persist_across_requests(server):
         for pk in ids[:5]:
             http_get(f"{app.url}/article/{pk}/?n={secrets.token_hex(4)}")
     after = pg_connections(env["DATABASE_URL"])
-    assert before and before == after, (before, after)
-    assert len(after) <= 2  # one per sync worker
+    # Every connection open before is still open (same backend, same start): none was
+    # closed and reopened per request. gthread workers (the default) hold one per
+    # thread that has served a request, so more may have joined: at most 2 workers × 4.
+    assert before and set(before) <= set(after), (before, after)
+    assert len(after) <= 2 * 4
 
 
 def test_email_goes_out_through_smtp_from_email_url(server, smtp):

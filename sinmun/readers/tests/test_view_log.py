@@ -1,0 +1,214 @@
+"""Views answered by nginx: the view log counted exactly once — duplicates, bots,
+partial lines, rotation, truncation, a crash halfway — and nginx really writing it."""
+
+import json
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from sinmun.core.testing import make_article
+from sinmun.readers import services, viewlog
+from sinmun.readers.models import ArticleCounter, ArticleViewHour, ViewLogPosition
+from sinmun.readers.viewlog import ingest_view_log
+
+pytestmark = pytest.mark.django_db
+
+UA = "Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36"
+
+
+def line(pk, *, ua=UA, ip="203.0.113.7", t=None, method="POST", **extra):
+    record = {
+        "t": f"{(t or time.time()):.3f}",
+        "method": method,
+        "uri": f"/reader/article/{pk}/view/",
+        "ip": ip,
+        "ua": ua,
+        "sec_purpose": "",
+        "purpose": "",
+        "x_purpose": "",
+        "x_moz": "",
+        **extra,
+    }
+    return json.dumps(record) + "\n"
+
+
+def append(path, *lines):
+    with open(path, "a") as handle:
+        handle.write("".join(lines))
+
+
+def views(article):
+    counter = ArticleCounter.objects.filter(article=article).first()
+    hours = ArticleViewHour.objects.filter(article=article).aggregate(s=Sum("views"))["s"] or 0
+    return (counter.views if counter else 0), hours
+
+
+@pytest.fixture
+def log(tmp_path, settings):
+    path = tmp_path / "views.log"
+    path.touch()
+    settings.SINMUN_VIEW_LOG = str(path)
+    return path
+
+
+def test_counts_each_reader_once_per_window_and_skips_bots(log):
+    article, other = make_article(), make_article()
+    hidden = make_article(live=False)
+    now = time.time()
+    append(
+        log,
+        line(article.pk, t=now - 3600),
+        line(article.pk, t=now - 3000),  # the same reader 10 minutes later: not again
+        line(article.pk, t=now - 1000),  # 43 minutes after the first: again
+        line(article.pk, ua=UA + " B", t=now - 900),
+        line(article.pk, ip="198.51.100.4", t=now - 800),
+        line(article.pk, ua="Mozilla/5.0 (compatible; Yeti/1.1; +https://naver.me/spd)"),
+        line(article.pk, ua=""),
+        line(article.pk, ua=UA + " P", sec_purpose="prefetch"),
+        line(article.pk, method="GET", ua=UA + " G"),
+        line(other.pk, t=now - 500),
+        line(hidden.pk),
+        "not json at all\n",
+    )
+    report = ingest_view_log()
+    assert views(article) == (4, 4)
+    assert views(other) == (1, 1)
+    assert views(hidden) == (0, 0)
+    assert (report.lines, report.views) == (12, 5)
+    # Read again: nothing counts twice.
+    assert ingest_view_log().views == 0
+    assert views(article) == (4, 4)
+    # New lines only.
+    append(log, line(article.pk, ua=UA + " C"))
+    assert ingest_view_log().views == 1
+    assert views(article) == (5, 5)
+
+
+def test_the_same_reader_through_the_app_and_the_log_shares_the_window(log, settings):
+    """Switching nginx on or off mid-day does not count a reader twice."""
+    article = make_article()
+    from sinmun.readers.viewlog import _LogRequest
+    from sinmun.readers.visitor import visitor_hash
+
+    settings.SINMUN_BEHIND_PROXY = False
+    visitor = visitor_hash(_LogRequest({"ip": "203.0.113.7", "ua": UA}))
+    assert services.view_record(article_id=article.pk, visitor=visitor)
+    append(log, line(article.pk))
+    assert ingest_view_log().views == 0
+    assert views(article) == (1, 1)
+
+
+def test_a_partial_last_line_waits_for_its_end(log):
+    article = make_article()
+    whole = line(article.pk, ua=UA + " 1")
+    second = line(article.pk, ua=UA + " 2")
+    append(log, whole, second[:20])
+    assert ingest_view_log().views == 1
+    append(log, second[20:])
+    assert ingest_view_log().views == 1
+    assert views(article) == (2, 2)
+
+
+def test_a_rotated_log_is_finished_then_the_new_one_read(log):
+    article = make_article()
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(3)))
+    assert ingest_view_log().views == 3
+    # More lines, then logrotate renames the file and nginx reopens a new one.
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(3, 5)))
+    os.rename(log, log.with_name("views.log.1"))
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(5, 9)))
+    report = ingest_view_log()
+    assert report.views == 6 and report.rotations == 1
+    assert views(article) == (9, 9)
+    # The next rotation: the old .1 is gone, the previous file becomes .1.
+    os.remove(log.with_name("views.log.1"))
+    os.rename(log, log.with_name("views.log.1"))
+    append(log, line(article.pk, ua=UA + " new"))
+    assert ingest_view_log().views == 1
+    assert ingest_view_log().views == 0
+    assert views(article) == (10, 10)
+
+
+def test_a_truncated_log_copytruncate(log):
+    article = make_article()
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(2)))
+    assert ingest_view_log().views == 2
+    append(log, line(article.pk, ua=UA + " 2"))
+    copy = log.with_name("views.log.1")
+    copy.write_bytes(log.read_bytes())
+    log.write_text("")
+    append(log, line(article.pk, ua=UA + " x"))  # shorter than what was read before
+    ingest_view_log()
+    assert views(article) == (4, 4)
+
+
+def test_a_crash_halfway_loses_nothing_and_repeats_nothing(log, monkeypatch):
+    article = make_article()
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(10)))
+    monkeypatch.setattr(viewlog, "READ_BYTES", len(line(article.pk, ua=UA + " 0")) * 3 + 5)
+    real = services._views_add
+    calls = {"n": 0}
+
+    def crashing(article_id, hour, count):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("killed")
+        return real(article_id, hour, count)
+
+    monkeypatch.setattr(services, "_views_add", crashing)
+    with pytest.raises(RuntimeError):
+        ingest_view_log()
+    # The first piece (3 lines) committed with its position; the second rolled back.
+    assert views(article) == (3, 3)
+    position = ViewLogPosition.objects.get(path=str(log))
+    assert position.offset == len(line(article.pk, ua=UA + " 0")) * 3
+    monkeypatch.setattr(services, "_views_add", real)
+    ingest_view_log()
+    assert views(article) == (10, 10)
+
+
+def test_the_minute_job_counts_the_log(log):
+    article = make_article()
+    append(log, line(article.pk), line(article.pk, ua=UA + " 2"))
+    assert services.flush_view_counts().views == 2
+    assert views(article) == (2, 2)
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/sbin/nginx"), reason="nginx is not installed")
+def test_nginx_answers_the_beacon_and_the_log_is_counted(tmp_path, settings):
+    from sinmun.delivery.testing import LiveNginx, free_port, http_get
+
+    article = make_article(registered_at=timezone.now() - timedelta(hours=2))
+    path = tmp_path / "nginx" / "logs" / "views.log"
+    settings.SINMUN_VIEW_LOG = str(path)
+    nginx = LiveNginx(
+        workdir=tmp_path / "nginx",
+        upstreams=[f"127.0.0.1:{free_port()}"],  # nothing there: the app is not asked
+        static_root=tmp_path,
+        media_root=tmp_path,
+        view_log=path,
+    )
+    nginx.start()
+    try:
+        import urllib.request
+
+        for i in range(20):
+            request = urllib.request.Request(  # noqa: S310 - loopback
+                f"{nginx.url}/reader/article/{article.pk}/view/",
+                data=b"",
+                method="POST",
+                headers={"User-Agent": f"{UA} {i % 15}"},
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                assert response.status == 204
+                assert "no-store" in response.headers["Cache-Control"]
+        assert http_get(f"{nginx.url}/reader/article/{article.pk}/view/")[0] == 405
+    finally:
+        nginx.stop()  # flushes the buffered log
+    report = ingest_view_log()
+    assert report.views == 15
+    assert views(article) == (15, 15)
