@@ -48,4 +48,7 @@ def hit(limit: Limit, subject: str, *, now: float | None = None) -> bool:
     except Exception as exc:  # noqa: BLE001 - any cache failure must fail closed
         logger.warning("rate limit store failed: %s", exc)
         raise LimitUnavailable(str(exc)) from exc
+    if used is None:
+        # A cache that swallows its errors (django-redis IGNORE_EXCEPTIONS) answers None.
+        raise LimitUnavailable("the rate limit store did not answer")
     return used <= limit.count

@@ -16,12 +16,14 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from sinmun.articles.models import Article, Section
 from sinmun.sitesettings.selectors import site_context
 
 from .photos import absolute, absolutize_html, lead_photo
+from .xmltext import XmlSafeGenerator
 
 FEED_LENGTH = 50
 MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
@@ -32,6 +34,18 @@ class SinmunRssFeed(Rss201rev2Feed):
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS_NS}
+
+    def write(self, outfile, encoding):
+        # Rss201rev2Feed.write with a writer that drops what XML 1.0 cannot hold.
+        handler = XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -82,13 +96,16 @@ class LatestArticlesFeed(Feed):
         return absolute(subject.path)
 
     def description(self, subject):
+        # Plain text, escaped: feed readers take a channel's <description> as HTML.
         profile = site_context()["profile"]
         if subject.section:
-            return _("%(site)s의 %(section)s 최신 기사") % {
+            text = _("%(site)s의 %(section)s 최신 기사") % {
                 "site": profile.name,
                 "section": subject.section.name,
             }
-        return profile.tagline or _("%(site)s의 최신 기사") % {"site": profile.name}
+        else:
+            text = profile.tagline or _("%(site)s의 최신 기사") % {"site": profile.name}
+        return escape(text)
 
     def feed_copyright(self, subject):
         profile = site_context()["profile"]
@@ -128,7 +145,9 @@ class LatestArticlesFeed(Feed):
     def item_description(self, article):
         if settings.SINMUN_FEED_FULL_TEXT:
             return absolutize_html(article.rendered_body)
-        return article.excerpt
+        # The excerpt is plain text, but feed readers take <description> as HTML: a "<"
+        # written in an article must reach them as &lt;, not as a tag (tests/hostile).
+        return escape(article.excerpt)
 
     def item_author_name(self, article):
         # A name only (written as dc:creator): RSS's <author> must be an e-mail

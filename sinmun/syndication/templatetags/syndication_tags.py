@@ -15,6 +15,7 @@ from ..structured_data import (
     json_ld_script,
     publisher_logo,
 )
+from ..xmltext import xml_text as _xml_text
 
 register = template.Library()
 
@@ -65,6 +66,12 @@ def home_meta(context) -> dict:
         "json_ld": [json_ld_script(data) for data in home_json_ld(profile=profile)],
         "verification": verification_tags(),
     }
+
+
+@register.filter
+def xml_text(value):
+    """Drop the characters XML 1.0 cannot hold (sitemaps; see syndication/xmltext.py)."""
+    return _xml_text(value)
 
 
 @register.filter
