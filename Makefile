@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format e2e system-deps clean
+.PHONY: run test lint audit format e2e system-deps clean
 
 $(BIN)/sinmun: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,11 @@ $(BIN)/sinmun: pyproject.toml
 run: $(BIN)/sinmun
 	$(BIN)/sinmun serve --host $(HOST) --port $(PORT)
 
-## system-deps: Debian packages the tests need (headless Chromium, Korean fonts)
+## system-deps: Debian packages the tests need (headless Chromium, Korean fonts, Java, Node)
+## and the npm packages of the audit suite (axe-core, vnu-jar; package-lock.json)
 system-deps:
 	sh scripts/install-system-deps.sh
+	sh scripts/install-node-deps.sh
 
 ## lint: ruff, Django's checks and the migrations check
 lint: $(BIN)/sinmun
@@ -28,12 +30,17 @@ lint: $(BIN)/sinmun
 	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun makemigrations --check --dry-run
 
+## audit: known vulnerabilities in the installed packages (pip-audit) and bandit over
+## sinmun/; says plainly when PyPI's advisory data cannot be reached (scripts/audit.py)
+audit: $(BIN)/sinmun
+	$(BIN)/python scripts/audit.py
+
 format: $(BIN)/sinmun
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 ## test: everything CI runs: system packages, lint, and the whole test suite
-test: system-deps $(BIN)/sinmun lint
+test: system-deps $(BIN)/sinmun lint audit
 	$(BIN)/pytest
 
 e2e: system-deps $(BIN)/sinmun

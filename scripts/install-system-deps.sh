@@ -11,6 +11,10 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 [ -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || missing="$missing libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static"
 command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+# Java 17 runs the Nu Html Checker and Node.js/npm install the audit tools (tests/audit,
+# scripts/install-node-deps.sh).
+command -v java >/dev/null 2>&1 || missing="$missing openjdk-17-jre-headless"
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -z "$missing" ]; then
     exit 0
 fi

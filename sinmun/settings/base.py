@@ -7,6 +7,7 @@ and ``SINMUN_ALLOWED_HOSTS`` (see README.md); nothing else changes.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,10 +34,15 @@ INSTALLED_APPS = [
     "sinmun.syndication",
     "sinmun.search",
     "sinmun.delivery",
+    "sinmun.backup",
+    "sinmun.security",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
-    "wagtail.users",
+    # wagtail.users with the newsroom's user views (관리자 cannot grant superuser or
+    # change its own role): sinmun/newsroom/users.py
+    "sinmun.newsroom.apps_users.NewsroomUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -56,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, frame protection: outside the page cache so hits carry them.
+    "sinmun.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous reader pages from the cache, before sessions and views (sinmun/delivery).
     "sinmun.delivery.pagecache.PageCacheMiddleware",
@@ -67,6 +75,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login lock-out (django-axes): answers a locked-out login with sinmun/security's page.
+    "axes.middleware.AxesMiddleware",
+    # The database down → 503 + Retry-After; the disk full on upload → 507 (Korean pages).
+    "sinmun.core.middleware.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sinmun.urls"
@@ -117,7 +129,17 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sinmun",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # A Redis outage must not take reader pages down: reads miss, writes are
+            # dropped (IGNORE_EXCEPTIONS). What must not be skipped checks for it:
+            # rate limits and the e-mail nonce treat a None answer as "store down" and
+            # refuse (sinmun/readers/ratelimit.py, fail closed); view counting falls
+            # back to the database (tests/faults/test_redis_down.py).
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
@@ -150,6 +172,22 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 
+# Failed staff logins are counted per login name and, separately, per client address
+# (the address sinmun/readers/visitor.py trusts); counts live in the database, shared by
+# every process. See sinmun/security/logins.py and docs/reliability.md.
+AUTHENTICATION_BACKENDS = [
+    "sinmun.security.logins.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SINMUN_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SINMUN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sinmun.readers.visitor.client_ip"
+AXES_LOCKOUT_CALLABLE = "sinmun.security.logins.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -177,7 +215,7 @@ MEDIA_ROOT = Path(os.environ.get("SINMUN_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "sinmun.core.storage.StaticStorage",  # WhiteNoise's, URLs memoised
     },
 }
 # Without nginx in front, the app serves uploaded media itself.
@@ -192,6 +230,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy and Permissions-Policy: sinmun/security/headers.py. Photos
+# served from another origin (a CDN for /media/) are allowed with this list.
+SINMUN_CSP_MEDIA_ORIGINS = env_list("SINMUN_CSP_MEDIA_ORIGINS", default=[])
 if env_bool("SINMUN_HTTPS", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -215,6 +256,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_IMAGE_FORM_BASE = "sinmun.newsroom.images.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: staff e-mail hashes stay here, and the admin's CSP allows
+# images from this site only (sinmun/security/headers.py).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 LOGIN_URL = "/admin/login/"
 
@@ -224,6 +268,9 @@ SINMUN_PAGE_MAX_AGE = int(os.environ.get("SINMUN_PAGE_MAX_AGE", "60"))
 # at most (and no longer than their max-age), purged on publish.
 SINMUN_PAGE_CACHE = env_bool("SINMUN_PAGE_CACHE", default=True)
 SINMUN_PAGE_CACHE_SECONDS = int(os.environ.get("SINMUN_PAGE_CACHE_SECONDS", "300"))
+# Each process also keeps the pages it serves most in memory, at most this long and
+# never past a purge (sinmun/delivery/pagecache.py); 0 turns that tier off.
+SINMUN_PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("SINMUN_PAGE_CACHE_LOCAL_SECONDS", "30"))
 # Purge targets (wagtail.contrib.frontend_cache): the page cache always; nginx when
 # SINMUN_NGINX_PURGE_URL names its loopback purge listener (deploy/nginx/sinmun.conf).
 WAGTAILFRONTENDCACHE = {"app": {"BACKEND": "sinmun.delivery.backends.PageCacheBackend"}}
@@ -237,12 +284,20 @@ if os.environ.get("SINMUN_NGINX_PURGE_URL"):
 SINMUN_PURGE_REPEAT_SECONDS = float(os.environ.get("SINMUN_PURGE_REPEAT_SECONDS", "2"))
 # How long the most-viewed list is cached in the app, in seconds.
 SINMUN_RANKING_CACHE_SECONDS = int(os.environ.get("SINMUN_RANKING_CACHE_SECONDS", "60"))
+# Site-wide fragments (navigation, footer, banners, most-viewed box) are rendered once
+# per process and version; the versions live in this cache, shared by every process,
+# and each process rereads them at most this often (sinmun/delivery/fragments.py).
+SINMUN_VERSION_CACHE = "pages"
+SINMUN_FRAGMENT_VERSION_MEMO = float(os.environ.get("SINMUN_FRAGMENT_VERSION_MEMO", "0.25"))
 # Behind nginx, the client address is what these proxies pass on (X-Real-IP or the
 # right-most X-Forwarded-For entry); otherwise REMOTE_ADDR (sinmun/readers/visitor.py).
 SINMUN_BEHIND_PROXY = env_bool("SINMUN_BEHIND_PROXY", default=False)
 SINMUN_TRUSTED_PROXIES = (
     env_list("SINMUN_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]) if SINMUN_BEHIND_PROXY else []
 )
+# The view log nginx writes when it answers the view beacon itself (deploy/nginx,
+# render.py --view-log); counted by the minute job (sinmun/readers/viewlog.py).
+SINMUN_VIEW_LOG = os.environ.get("SINMUN_VIEW_LOG", "")
 # Feeds carry the whole article body (True) or only its excerpt (False, the default).
 SINMUN_FEED_FULL_TEXT = env_bool("SINMUN_FEED_FULL_TEXT", default=False)
 # Site-ownership tags for search tools, "name=content" pairs separated by commas, e.g.

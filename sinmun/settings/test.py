@@ -23,3 +23,7 @@ CACHES["pages"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "sinmun-pages",
 }
+# Fragment versions in the default cache, which every test starts empty, and reread on
+# every request: a test sees its own changes (sinmun/delivery/fragments.py).
+SINMUN_VERSION_CACHE = "default"
+SINMUN_FRAGMENT_VERSION_MEMO = 0
