@@ -38,7 +38,28 @@ def archive(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         summary = _archive().generate(articles=ARCHIVE_SIZE, years=15, batch=1000, view_days=10)
         yield summary
-        Article.objects.all().delete()
+        _remove_archive()
+
+
+def _remove_archive():
+    """The archive is written outside any test's transaction: take all of it out again
+    (articles, their sections, reporters, the desk's users, revisions and workflow states),
+    so the tests that run after these find the empty database they expect."""
+    from django.contrib.auth.models import User
+    from taggit.models import Tag
+    from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
+
+    from sinmun.articles.models import Reporter, Section
+
+    TaskState.objects.all().delete()
+    WorkflowState.objects.all().delete()
+    Revision.objects.all().delete()
+    ModelLogEntry.objects.all().delete()
+    Article.objects.all().delete()
+    Reporter.objects.all().delete()
+    Section.objects.all().delete()
+    Tag.objects.all().delete()
+    User.objects.all().delete()
 
 
 def plan(sql: str) -> str:

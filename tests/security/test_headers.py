@@ -244,6 +244,8 @@ def _production(tmp_path, *args):
     env = {**os.environ, **PRODUCTION_ENV, "SINMUN_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    # Set by the browser tests for their in-process live server; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     sinmun = (
         [sys.executable, "-m", "sinmun.cli"]
         if not (REPO / ".venv/bin/sinmun").exists()
