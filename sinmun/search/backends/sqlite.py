@@ -113,7 +113,7 @@ class SQLiteBackend(SearchBackend):
     def newest_matches(self, query: SearchQuery, limit: int, offset: int = 0) -> list[int]:
         conditions, params = self.article_conditions(query.filters)
         sql = (
-            f"SELECT a.id FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"SELECT a.id FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "  # nosec B608: table names and conditions are our own constants; values are parameters
             f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) "
             "ORDER BY a.first_published_at DESC, a.id DESC LIMIT %s OFFSET %s"
         )
@@ -125,7 +125,7 @@ class SQLiteBackend(SearchBackend):
         # The rowid range is handed to FTS5 (it reads only that stretch of each doclist);
         # ``rowid + 0`` keeps the id list a plain filter instead of one FTS lookup per id.
         sql = (
-            f"SELECT rowid, bm25({TABLE}, {WEIGHTS}) FROM {TABLE} WHERE {TABLE} MATCH %s "
+            f"SELECT rowid, bm25({TABLE}, {WEIGHTS}) FROM {TABLE} WHERE {TABLE} MATCH %s "  # nosec B608: table names and conditions are our own constants; values are parameters
             "AND rowid BETWEEN %s AND %s AND (rowid + 0) IN (SELECT value FROM json_each(%s))"
         )
         params = [
@@ -141,7 +141,7 @@ class SQLiteBackend(SearchBackend):
     def count_all(self, query: SearchQuery) -> int:
         conditions, params = self.article_conditions(query.filters)
         sql = (
-            f"SELECT count(*) FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "
+            f"SELECT count(*) FROM {ARTICLE_TABLE} a WHERE {conditions} AND a.id IN "  # nosec B608: table names and conditions are our own constants; values are parameters
             f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
         )
         with self.connection.cursor() as cursor:
