@@ -131,6 +131,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# A photo this early in the body is above the fold on a phone (see Article.render_body).
+EAGER_PHOTO_BLOCKS = 3
+
+
 class Article(
     PreviewableMixin,
     WorkflowMixin,
@@ -260,12 +264,20 @@ class Article(
             )
 
     def render_body(self) -> str:
-        """Render the body blocks to sanitized HTML."""
+        """Render the body blocks to sanitized HTML.
+
+        A photo among the first ``EAGER_PHOTO_BLOCKS`` blocks is on a phone's first screen
+        and usually the page's largest element (its LCP): it loads at once, with high
+        priority. Every other photo loads lazily, when the reader scrolls near it.
+        """
+        photos = (i for i, block in enumerate(self.body) if block.block_type == "photo")
+        eager = next(photos, None)
         parts = [
             render_to_string(
-                "articles/blocks/" + block.block_type + ".html", {"value": block.value}
+                "articles/blocks/" + block.block_type + ".html",
+                {"value": block.value, "eager": index == eager and index < EAGER_PHOTO_BLOCKS},
             )
-            for block in self.body
+            for index, block in enumerate(self.body)
         ]
         return clean_html("".join(parts))
 

@@ -49,7 +49,17 @@ BODY_TAGS = {
 }
 BODY_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "img": {
+        "src",
+        "alt",
+        "width",
+        "height",
+        "srcset",
+        "sizes",
+        "loading",
+        "decoding",
+        "fetchpriority",
+    },
     "source": {"srcset", "type", "sizes"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -79,9 +89,19 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# An <img> start tag as nh3 writes it (attribute values quoted, `>` inside them escaped)
+# that has no alt attribute.
+_IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\salt=")(?=[\s>/])')
+
+
 def clean_html(value: str) -> str:
-    """Return ``value`` with every tag, attribute and URL outside the allow-list removed."""
-    return nh3.clean(
+    """Return ``value`` with every tag, attribute and URL outside the allow-list removed.
+
+    An image without an ``alt`` (imported bodies often have none) gets ``alt=""``: screen
+    readers then skip it instead of reading its file name, and the page stays valid HTML.
+    A real description is the photo block's 대체 텍스트, which the desk fills in.
+    """
+    cleaned = nh3.clean(
         value or "",
         tags=BODY_TAGS,
         attributes=BODY_ATTRIBUTES,
@@ -90,6 +110,9 @@ def clean_html(value: str) -> str:
         strip_comments=True,
         attribute_filter=_filter_attribute,
     )
+    if "<img" in cleaned:
+        cleaned = _IMG_WITHOUT_ALT.sub('<img alt=""', cleaned)
+    return cleaned
 
 
 _SPACE = re.compile(r"\s+")
