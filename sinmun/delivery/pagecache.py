@@ -20,11 +20,12 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import get_max_age
+from django.utils.cache import get_max_age, patch_vary_headers
 
 from sinmun.core.http import has_session
 
 from . import fragments
+from .compression import MIN_LENGTH, accepts_gzip, compress
 
 CACHE_ALIAS = "pages"
 KEY_PREFIX = "page:v1:"
@@ -87,6 +88,7 @@ _LOCAL_MAX = 500
 
 def forget_local() -> None:
     _local.clear()
+    _gzip_memo.clear()
 
 
 def _local_get(key: str):
@@ -108,10 +110,35 @@ def _local_put(key: str, version: str, timeout: float, status, headers, content)
     _local[key] = (version, time.monotonic() + ttl, status, tuple(headers), content)
 
 
-def _hit(status: int, headers, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, status=status)
+# key -> (the cached body, its gzip): compressed once per cached copy. The local tier
+# hands out the same bytes object until the entry changes, so identity tells staleness.
+_gzip_memo: dict[str, tuple[bytes, bytes]] = {}
+
+
+def gzipped(key: str, content: bytes) -> bytes:
+    memo = _gzip_memo.get(key)
+    if memo is not None and memo[0] is content:
+        return memo[1]
+    compressed = compress(content)
+    if len(_gzip_memo) >= _LOCAL_MAX:
+        _gzip_memo.pop(next(iter(_gzip_memo)), None)
+    _gzip_memo[key] = (content, compressed)
+    return compressed
+
+
+def _hit(request, key: str, status: int, headers, content: bytes) -> HttpResponse:
+    compressed = None
+    if settings.SINMUN_GZIP and len(content) >= MIN_LENGTH and accepts_gzip(request):
+        compressed = gzipped(key, content)
+        if len(compressed) >= len(content):
+            compressed = None
+    response = HttpResponse(compressed if compressed is not None else content, status=status)
     for name, value in headers:
         response.headers[name] = value
+    if compressed is not None:
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(compressed))
+        patch_vary_headers(response, ("Accept-Encoding",))
     response.headers[HEADER] = "HIT"
     return response
 
@@ -142,7 +169,7 @@ class PageCacheMiddleware:
         if not _is_refresh(request):
             entry = _local_get(key)
             if entry is not None:
-                return _hit(entry[2], entry[3], entry[4])
+                return _hit(request, key, entry[2], entry[3], entry[4])
             version = fragments.version("pages")
             stored = page_cache().get(key)
             if stored is not None:
@@ -151,7 +178,7 @@ class PageCacheMiddleware:
                 remaining = expires - time.time() if expires else 0
                 if remaining > 0:
                     _local_put(key, version, remaining, status, headers, content)
-                return _hit(status, headers, content)
+                return _hit(request, key, status, headers, content)
         version = fragments.version("pages")
         response = self.get_response(request)
         timeout = _storable(response)

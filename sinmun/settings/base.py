@@ -65,6 +65,9 @@ MIDDLEWARE = [
     # CSP, Permissions-Policy, frame protection: outside the page cache so hits carry them.
     "sinmun.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for text answers when no nginx compresses (SINMUN_GZIP; after WhiteNoise, which
+    # serves its own compressed static files; before the page cache, so misses compress).
+    "sinmun.delivery.compression.CompressionMiddleware",
     # Anonymous reader pages from the cache, before sessions and views (sinmun/delivery).
     "sinmun.delivery.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -267,6 +270,10 @@ SINMUN_PAGE_MAX_AGE = int(os.environ.get("SINMUN_PAGE_MAX_AGE", "60"))
 # The application page cache (sinmun/delivery): anonymous reader pages kept this long
 # at most (and no longer than their max-age), purged on publish.
 SINMUN_PAGE_CACHE = env_bool("SINMUN_PAGE_CACHE", default=True)
+# Compress text answers in the app (sinmun/delivery/compression.py). Behind deploy/nginx
+# the app is asked for nothing compressed either way; turn it off only to save the CPU
+# when another proxy compresses.
+SINMUN_GZIP = env_bool("SINMUN_GZIP", default=True)
 SINMUN_PAGE_CACHE_SECONDS = int(os.environ.get("SINMUN_PAGE_CACHE_SECONDS", "300"))
 # Each process also keeps the pages it serves most in memory, at most this long and
 # never past a purge (sinmun/delivery/pagecache.py); 0 turns that tier off.

@@ -77,6 +77,19 @@ def test_reader_pages_are_gzipped(stack, article):
     assert response.headers["Content-Encoding"] == "gzip"
 
 
+def test_a_page_cached_for_a_gzip_browser_reaches_others_uncompressed(stack, article):
+    """nginx's cache key has no Accept-Encoding: the app must hand nginx plain pages (it
+    compresses on its own only when nothing is in front), and nginx compresses per reader."""
+    _, nginx = stack
+    url = f"{nginx.url}/article/{article[2]}/"
+    first = requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert first.headers["X-Cache-Status"] in {"MISS", "EXPIRED"}
+    status, headers, body = http_get(url)  # urllib sends no Accept-Encoding
+    assert status == 200 and headers["X-Cache-Status"] == "HIT"
+    assert "Content-Encoding" not in headers
+    assert body.lstrip().startswith("<!DOCTYPE html>") and body == first.text
+
+
 def test_second_anonymous_request_is_a_hit(stack, article):
     _, nginx = stack
     url = f"{nginx.url}/article/{article[1]}/"
