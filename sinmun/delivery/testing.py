@@ -118,53 +118,34 @@ def fresh_redis(db: int) -> str:
 # --- sinmun serve -------------------------------------------------------------------
 
 
-class LiveSinmun:
-    """``sinmun serve`` in a subprocess (its own process group, stopped with it)."""
+class LiveProcess:
+    """A server in a subprocess on loopback, in its own process group (stopped with it).
 
-    def __init__(
-        self,
-        *,
-        data_dir: Path,
-        env: dict | None = None,
-        workers: int = 2,
-        port: int | None = None,
-        log: Path | None = None,
-    ):
+    Subclasses give the command and the request that tells it is ready."""
+
+    ready_path = "/"
+
+    def __init__(self, *, env: dict, port: int | None = None, log: Path):
         self.port = port or free_port()
-        self.data_dir = Path(data_dir)
-        self.workers = workers
-        self.log = Path(log or self.data_dir / f"serve-{self.port}.log")
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "sinmun.settings.base",
-            "SINMUN_DATA_DIR": str(self.data_dir),
-            "SINMUN_SECRET_KEY": "live-test-" + secrets.token_hex(16),
-            "SINMUN_SCHEDULER": "off",
-            "SINMUN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SINMUN_BASE_URL": f"http://127.0.0.1:{self.port}",
-            "SINMUN_LOG_LEVEL": "WARNING",
-            **(env or {}),
-        }
+        self.env = env
+        self.log = Path(log)
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 180) -> LiveSinmun:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def is_ready(self, status: int) -> bool:
+        return status < 500
+
+    def start(self, timeout: float = 180):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed in stop()/kill()
         self.process = subprocess.Popen(
-            [
-                *SINMUN,
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.workers),
-            ],
+            self.command(),
             env=self.env,
             stdout=self._logfile,
             stderr=subprocess.STDOUT,
@@ -174,31 +155,17 @@ class LiveSinmun:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"sinmun serve exited: {self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"{type(self).__name__} exited: {self.log.read_text()[-3000:]}")
             if port_open(self.port):
                 try:
-                    status, _, _ = http_get(self.url + "/", timeout=5)
-                    if status < 500:
+                    if self.is_ready(http_get(self.url + self.ready_path, timeout=5)[0]):
                         return self
                 except OSError:
                     pass
-            time.sleep(0.3)
-        self.stop()
+            time.sleep(0.2)
+        self.kill()
         raise RuntimeError(
-            f"sinmun serve did not answer in {timeout}s: {self.log.read_text()[-3000:]}"
-        )
-
-    def run(self, *args: str, input_text: str | None = None, timeout: float = 120):
-        """Run another ``sinmun`` command with this server's environment."""
-        return subprocess.run(
-            [*SINMUN, *args],
-            env=self.env,
-            input=input_text,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=REPO,
-            check=False,
+            f"{type(self).__name__} did not answer in {timeout}s: {self.log.read_text()[-3000:]}"
         )
 
     def worker_pids(self) -> list[int]:
@@ -212,6 +179,17 @@ class LiveSinmun:
         ).stdout
         return [int(p) for p in out.split()]
 
+    def _close_log(self) -> None:
+        if getattr(self, "_logfile", None):
+            self._logfile.close()
+
+    def kill(self) -> None:
+        """kill -9 the whole process group at once (a power cut for the server)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self._close_log()
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -220,8 +198,68 @@ class LiveSinmun:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
-        if getattr(self, "_logfile", None):
-            self._logfile.close()
+        self._close_log()
+
+
+class LiveSinmun(LiveProcess):
+    """``sinmun serve``: migrates, collects static files, loads the demo, serves."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        env: dict | None = None,
+        workers: int = 2,
+        port: int | None = None,
+        log: Path | None = None,
+    ):
+        port = port or free_port()
+        self.data_dir = Path(data_dir)
+        self.workers = workers
+        super().__init__(
+            port=port,
+            log=log or self.data_dir / f"serve-{port}.log",
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "sinmun.settings.base",
+                "SINMUN_DATA_DIR": str(self.data_dir),
+                "SINMUN_SECRET_KEY": "live-test-" + secrets.token_hex(16),
+                "SINMUN_SCHEDULER": "off",
+                "SINMUN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "SINMUN_BASE_URL": f"http://127.0.0.1:{port}",
+                "SINMUN_LOG_LEVEL": "WARNING",
+                **(env or {}),
+            },
+        )
+
+    def command(self) -> list[str]:
+        return [
+            *SINMUN,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
+
+    def start(self, timeout: float = 180) -> LiveSinmun:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return super().start(timeout)
+
+    def run(self, *args: str, input_text: str | None = None, timeout: float = 120):
+        """Run another ``sinmun`` command with this server's environment."""
+        return subprocess.run(
+            [*SINMUN, *args],
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=REPO,
+            check=False,
+        )
 
 
 # --- nginx --------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sinmun.delivery.testing import REPO, free_port, http_get, port_open
+from sinmun.delivery.testing import REPO, LiveProcess, free_port, port_open
 
 SINMUN = [sys.executable, "-m", "sinmun.cli"]
 ROUNDS = int(os.environ.get("SINMUN_FAULT_ROUNDS", "2"))
@@ -189,86 +188,43 @@ def sha(text: str) -> str:
 # --- gunicorn -----------------------------------------------------------------------------
 
 
-class Gunicorn:
-    """gunicorn with sinmun's WSGI app (what ``sinmun serve`` runs after migrating)."""
+class Gunicorn(LiveProcess):
+    """gunicorn with sinmun's WSGI app (what ``sinmun serve`` runs after migrating), on a
+    site prepared beforehand; ready when it serves robots.txt."""
+
+    ready_path = "/robots.txt"
 
     def __init__(self, env: dict, *, workers: int = 2, log: Path | None = None):
-        self.env = env
+        port = free_port()
         self.workers = workers
-        self.port = free_port()
-        self.log = log or Path(env["SINMUN_DATA_DIR"]) / f"gunicorn-{self.port}.log"
-        self.process: subprocess.Popen | None = None
+        super().__init__(
+            env=env,
+            port=port,
+            log=log or Path(env["SINMUN_DATA_DIR"]) / f"gunicorn-{port}.log",
+        )
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sinmun.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--preload",
+        ]
+
+    def is_ready(self, status: int) -> bool:
+        return status == 200
 
     def start(self, timeout: float = 120) -> Gunicorn:
-        self._log = open(self.log, "ab")  # noqa: SIM115 - closed in kill()/stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "sinmun.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                "--preload",
-            ],
-            env=self.env,
-            cwd=REPO,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + self.log.read_text()[-3000:])
-            if port_open(self.port):
-                try:
-                    status, _, _ = http_get(self.url + "/robots.txt", timeout=5)
-                    if status == 200:
-                        return self
-                except OSError:
-                    pass
-            time.sleep(0.2)
-        self.kill()
-        raise RuntimeError("gunicorn did not answer: " + self.log.read_text()[-3000:])
-
-    def worker_pids(self) -> list[int]:
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        return [int(p) for p in out.split()]
-
-    def kill(self) -> None:
-        """kill -9 the arbiter and every worker at once (a power cut for the app)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        if getattr(self, "_log", None):
-            self._log.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        if getattr(self, "_log", None):
-            self._log.close()
+        return super().start(timeout)
 
 
 def editor_session(base_url: str) -> requests.Session:
