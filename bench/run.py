@@ -136,9 +136,10 @@ def wrk(name: str, url: str, args, *, script: str | None = None, note: str = "")
     return result
 
 
-def rss_mb(pids: list[int]) -> list[tuple[float, float]]:
-    """(RSS, private) in MB for each pid. Workers are forked from a preloaded master, so
-    much of their RSS is shared; private (USS) is what each one adds."""
+def rss_mb(pids: list[int]) -> list[tuple[float, float, float]]:
+    """(RSS, PSS, private) in MB for each pid. Workers are forked from a preloaded master,
+    so much of their RSS is shared (Kiwi's model above all); private (USS) is what each
+    one adds, PSS its fair share of the shared pages."""
     sizes = []
     for pid in pids:
         try:
@@ -147,7 +148,7 @@ def rss_mb(pids: list[int]) -> list[tuple[float, float]]:
             continue
         fields = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
         private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-        sizes.append((fields.get("Rss", 0) / 1024, private / 1024))
+        sizes.append((fields.get("Rss", 0) / 1024, fields.get("Pss", 0) / 1024, private / 1024))
     return sizes
 
 
@@ -231,7 +232,9 @@ def main(argv=None) -> int:
         home = http_get(app.url + "/")[2]
         pk = int(re.search(r'href="/article/(\d+)/"', home).group(1))
         chosen = Path(__file__).resolve().parent / "wordpress" / "article.json"
-        if chosen.exists():  # the article WordPress serves too (bench/wordpress/setup.sh)
+        # The article WordPress serves too (bench/wordpress/setup.sh), a demo article:
+        # not in a data folder of one's own (--data).
+        if chosen.exists() and not args.data:
             pk = json.loads(chosen.read_text())["id"]
         article_path = f"/article/{pk}/"
         page = http_get(bare.url + article_path)[2]
@@ -268,9 +271,10 @@ def main(argv=None) -> int:
             ("section list, uncached", bare.url + section_path, None),
             ("search, uncached", bare.url + search_path, None),
         ]
-        if port_open(int(WORDPRESS_URL.rsplit(":", 1)[1])):
+        same_article = not args.data  # WordPress has the demo article, not an archive's
+        if same_article and port_open(int(WORDPRESS_URL.rsplit(":", 1)[1])):
             plan.append(("WordPress article, uncached", WORDPRESS_URL + "/?p=sinmun-bench", None))
-        if port_open(int(WORDPRESS_CACHED_URL.rsplit(":", 1)[1])):
+        if same_article and port_open(int(WORDPRESS_CACHED_URL.rsplit(":", 1)[1])):
             plan.append(
                 (
                     "WordPress article, nginx microcache",
@@ -372,12 +376,11 @@ def print_report(args, results, query_counts, memory) -> None:
     print("|---|---:|---:|")
     for path, (status, count) in query_counts.items():
         print(f"| `{path}` | {status} | {count} |")
-    print("\n| gunicorn workers | RSS each (MB) | private each (MB) |")
-    print("|---|---|---|")
+    print("\n| gunicorn workers | RSS each (MB) | PSS each (MB) | private each (MB) |")
+    print("|---|---|---|---|")
     for name, sizes in memory.items():
-        rss = ", ".join(f"{r:.0f}" for r, _ in sizes)
-        private = ", ".join(f"{p:.0f}" for _, p in sizes)
-        print(f"| {name} | {rss} | {private} |")
+        rss, pss, private = (", ".join(f"{s[i]:.0f}" for s in sizes) for i in range(3))
+        print(f"| {name} | {rss} | {pss} | {private} |")
 
 
 if __name__ == "__main__":

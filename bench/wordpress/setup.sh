@@ -127,12 +127,17 @@ curl -fsS -o /dev/null "http://127.0.0.1:8090/wp-admin/install.php?step=2" \
     --data-urlencode "pw_weak=1" --data-urlencode "admin_email=bench@example.com" \
     --data-urlencode "blog_public=0" || true
 ID=$(python3 "$HERE/article.py" | mysql -N -h 127.0.0.1 -u sinmunwp -psinmunwp "$DB" | tail -1)
-echo "/?p=$ID" > "$HERE/article-path.txt"
-STATUS=$(curl -s -o "$WORK/check.html" -w '%{http_code}' "http://127.0.0.1:8090/?p=$ID")
+# WordPress answers /?p=ID with a 301 to the post's permalink when pretty permalinks are
+# on: the bench requests the page itself, not the redirect.
+RESULT=$(curl -sL -o "$WORK/check.html" -w '%{http_code} %{url_effective}' \
+    "http://127.0.0.1:8090/?p=$ID")
+STATUS=${RESULT%% *}
+FINAL=${RESULT#* }
+echo "/${FINAL#http://127.0.0.1:8090/}" > "$HERE/article-path.txt"
 # WordPress curls quotes in titles (wptexturize): look for the title's last words.
 TITLE=$(python3 -c "import json;print(json.load(open('$HERE/article.json'))['title'].split('…')[-1])")
 if [ "$STATUS" = "200" ] && grep -qF "$TITLE" "$WORK/check.html"; then
-    echo "WordPress is serving the bench article at http://127.0.0.1:8090/?p=$ID (cached: :8091)"
+    echo "WordPress is serving the bench article at $FINAL (cached: :8091)"
 else
     echo "WordPress answered $STATUS without the article; see $WORK/logs" >&2
     exit 1
