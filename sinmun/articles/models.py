@@ -213,13 +213,20 @@ class Article(
         ordering = ["-first_published_at", "-id"]
         indexes = [
             models.Index(fields=["live", "first_published_at", "id"], name="article_live_time"),
+            # Readers' section and reporter lists (and their page counts) hold only
+            # published articles: partial indexes. Django writes ``live=True`` as a bare
+            # ``"live"`` condition, which SQLite cannot match to a ``live`` column in the
+            # middle of an index; it does match a partial index's ``WHERE "live"``, so a
+            # section's count reads the index alone (14 ms → 0.5 ms at 100,000 articles).
             models.Index(
-                fields=["section", "live", "first_published_at", "id"],
-                name="article_section_time",
+                fields=["section", "first_published_at", "id"],
+                condition=models.Q(live=True),
+                name="article_section_public",
             ),
             models.Index(
-                fields=["reporter", "live", "first_published_at", "id"],
-                name="article_reporter_time",
+                fields=["reporter", "first_published_at", "id"],
+                condition=models.Q(live=True),
+                name="article_reporter_public",
             ),
             # The desk's listing filters drafts and published alike, so it needs the
             # section and reporter indexes without ``live`` in the middle; the title index

@@ -21,6 +21,8 @@ _get_public = PreparedQuery(
     lambda pk, now: (
         Article.objects.public(now)
         .select_related("section", "reporter", "counter")
+        # Readers get the body rendered at save time; the blocks stay in the database.
+        .defer("body")
         .filter(pk=pk)
         .order_by("pk")[:1]
     ),
@@ -57,6 +59,9 @@ _previous = PreparedQuery(
 _following = PreparedQuery(
     lambda section_id, now, when, pk: (
         _neighbour_base(section_id, now)
+        # The first condition only repeats the second's lower bound, as a range the index
+        # can start from (the OR alone makes SQLite walk the section from its oldest).
+        .filter(first_published_at__gte=when)
         .filter(Q(first_published_at__gt=when) | Q(first_published_at=when, id__gt=pk))
         .order_by("first_published_at", "id")[:1]
     ),
@@ -92,7 +97,10 @@ def article_neighbours(*, article: Article) -> tuple[Article | None, Article | N
         "when": article.first_published_at,
         "pk": article.pk,
     }
-    previous = _previous(**values)
+    # Older articles are public if this one is: bounding them by its own time instead of
+    # "now" gives the index a range that starts at this article, not at the newest one
+    # (at 100,000 articles, 1 ms → 0.05 ms for an article from years ago).
+    previous = _previous(**{**values, "now": min(values["now"], values["when"])})
     following = _following(**values)
     previous = previous[0] if previous else None
     following = following[0] if following else None

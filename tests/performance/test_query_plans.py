@@ -97,6 +97,7 @@ def hot_paths(article: Article) -> dict[str, str]:
         "mobile article": article.get_mobile_url(),
         "section list, first page": article.section.get_absolute_url(),
         "section list, deep page": article.section.get_absolute_url() + "?page=10",
+        "reporter page": article.reporter.get_absolute_url(),
         "home": "/",
         "ranking": "/ranking/",
         "ranking, month": "/ranking/?period=month",
@@ -108,8 +109,10 @@ def test_hot_reader_queries_use_an_index(archive, client, settings):
     settings.SINMUN_PAGE_CACHE = False
     assert Article.objects.count() >= ARCHIVE_SIZE
     # An article from the middle of the archive: neighbours on both sides.
-    article = Article.objects.order_by("first_published_at")[ARCHIVE_SIZE // 2]
-    checked = 0
+    article = Article.objects.exclude(reporter=None).order_by("first_published_at")[
+        ARCHIVE_SIZE // 2
+    ]
+    checked = counts = 0
     for name, path in hot_paths(article).items():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -122,7 +125,15 @@ def test_hot_reader_queries_use_an_index(archive, client, settings):
                 text = plan(sql)
             checked += 1
             assert not full_scans(text, sql), f"{name}: {sql}\n{text}"
+            if connection.vendor == "sqlite" and "COUNT(*)" in sql:
+                # A list's page count from the index alone, not a table row per article:
+                # a covering index, or a partial one on published articles. (PostgreSQL
+                # plans by its statistics: on this small archive a bitmap scan of the
+                # section's few hundred rows is its cheapest, and rightly so.)
+                assert "COVERING INDEX" in text or "_public" in text, f"{name}: {sql}\n{text}"
+                counts += 1
     assert checked >= 10  # the pages did query the article table
+    assert counts >= 3 or connection.vendor != "sqlite"  # section (twice), reporter
 
 
 @pytest.mark.skipif(
