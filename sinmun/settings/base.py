@@ -114,7 +114,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # the start of a transaction so concurrent writers queue instead of failing midway.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist per worker thread (CONN_MAX_AGE above): opening one and running
+    # the PRAGMAs was a quarter of an uncached article page's time. `sinmun restore`
+    # replaces the file, so the server is stopped for it (docs/production.md).
     DATABASES["default"].pop("CONN_HEALTH_CHECKS", None)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
