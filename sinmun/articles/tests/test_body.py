@@ -47,7 +47,7 @@ def test_the_first_photo_near_the_top_loads_at_once_the_rest_lazily():
         [_paragraph("첫 문단"), _photo("첫사진"), _paragraph("둘"), _photo("둘째")]
     )
     first, second = _imgs(article)
-    assert 'fetchpriority="high"' in first and "loading=" not in first
+    assert 'loading="eager" fetchpriority="high"' in first and "lazy" not in first
     assert 'loading="lazy"' in second and "fetchpriority" not in second
 
 
