@@ -13,12 +13,23 @@
     if (navigator.sendBeacon && navigator.sendBeacon(url)) return;
     fetch(url, { method: "POST", keepalive: true, credentials: "omit" }).catch(function () {});
   }
-  // Counted once the page has loaded and the frame after it is painted, so the beacon
-  // never competes with the text and the stylesheet for a phone's first round trips nor
-  // delays the largest paint (LCP). A prerendered page is counted only when the reader
-  // actually opens it.
+  // Counted once the page has loaded and its largest text or photo is on screen (the
+  // LCP), so the beacon never competes with the text and the stylesheet for a phone's
+  // first round trips nor delays that paint. Browsers without the LCP entry count a second
+  // after the first frame. A prerendered page is counted only when the reader opens it.
   function afterPaint() {
-    requestAnimationFrame(function () { setTimeout(countView, 0); });
+    var sent = false;
+    function once() {
+      if (!sent) { sent = true; countView(); }
+    }
+    var types = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes;
+    if (types && types.indexOf("largest-contentful-paint") >= 0) {
+      new PerformanceObserver(function (list, observer) {
+        observer.disconnect();
+        setTimeout(once, 0);
+      }).observe({ type: "largest-contentful-paint", buffered: true });
+    }
+    requestAnimationFrame(function () { setTimeout(once, 1000); });
   }
   function afterLoad() {
     if (document.readyState === "complete") {
