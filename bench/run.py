@@ -19,6 +19,7 @@ them with the command into docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -240,7 +241,9 @@ def main(argv=None) -> int:
         page = http_get(bare.url + article_path)[2]
         (static_dir / "article.html").write_text(page)
         section_path = re.search(r'href="(/section/[^/"]+/)"', page).group(1)
-        word = re.search(r"<title>([^<|·-]+)", page).group(1).split()[0]
+        # The title's first word, without quotes or punctuation around it.
+        title = html.unescape(re.search(r"<title>([^<|·-]+)", page).group(1))
+        word = re.sub(r"[^\w]", "", title.split()[0]) or "신문"
         search_path = "/search?q=" + quote(word)
         http_get(nginx.url + article_path)  # fill nginx's cache
         http_get(app.url + article_path)  # and the page cache
