@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -58,6 +59,29 @@ def http_get(url: str, *, headers: dict | None = None, timeout: float = 10):
             return response.status, response.headers, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+
+def admin_session(base_url: str, username: str, password: str, *, timeout: float = 30):
+    """A ``requests`` session signed in through the admin's login form, as a person would."""
+    import requests  # a test dependency, not the package's
+
+    session = requests.Session()
+    page = session.get(f"{base_url}/admin/login/", timeout=timeout)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base_url}/admin/login/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "username": username,
+            "password": password,
+            "next": "/admin/",
+        },
+        headers={"Referer": f"{base_url}/admin/login/"},
+        timeout=timeout,
+    )
+    if response.status_code != 200 or "sessionid" not in session.cookies:
+        raise RuntimeError(f"could not sign in as {username}: {response.text[:500]}")
+    return session
 
 
 # --- PostgreSQL and Redis -------------------------------------------------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sinmun.delivery.testing import REPO, LiveProcess, free_port, port_open
+from sinmun.delivery.testing import REPO, LiveProcess, admin_session, free_port, port_open
 
 SINMUN = [sys.executable, "-m", "sinmun.cli"]
 ROUNDS = int(os.environ.get("SINMUN_FAULT_ROUNDS", "2"))
@@ -228,22 +227,7 @@ class Gunicorn(LiveProcess):
 
 
 def editor_session(base_url: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base_url}/admin/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = session.post(
-        f"{base_url}/admin/login/",
-        data={
-            "csrfmiddlewaretoken": token,
-            "username": EDITOR[0],
-            "password": EDITOR[1],
-            "next": "/admin/",
-        },
-        headers={"Referer": f"{base_url}/admin/login/"},
-        timeout=30,
-    )
-    assert response.status_code == 200 and "sessionid" in session.cookies, response.text[:300]
-    return session
+    return admin_session(base_url, *EDITOR)
 
 
 def edit_form(article: dict, *, title: str, text: str) -> dict:

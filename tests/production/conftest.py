@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from sinmun.delivery.testing import (
+    admin_session,
     drop_postgres,
     fresh_postgres,
     fresh_redis,
@@ -86,22 +87,7 @@ def create_staff(server) -> None:
 
 def staff_session(base_url: str) -> requests.Session:
     """Sign in through the admin's login form, as a person would."""
-    session = requests.Session()
-    page = session.get(f"{base_url}/admin/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = session.post(
-        f"{base_url}/admin/login/",
-        data={
-            "csrfmiddlewaretoken": token,
-            "username": STAFF[0],
-            "password": STAFF[1],
-            "next": "/admin/",
-        },
-        headers={"Referer": f"{base_url}/admin/login/"},
-        timeout=10,
-    )
-    assert response.status_code == 200 and "sessionid" in session.cookies, response.text[:500]
-    return session
+    return admin_session(base_url, *STAFF, timeout=10)
 
 
 PUBLISH_SCRIPT = """
