@@ -171,7 +171,13 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers per app server (default: what `sinmun serve` picks: 2 on "
+        "SQLite, CPUs×2+1 on PostgreSQL)",
+    )
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--production", action="store_true", help="PostgreSQL and Redis")
@@ -361,10 +367,12 @@ def wordpress_article_url(base: str) -> str:
 def print_report(args, results, query_counts, memory) -> None:
     ceiling = results[0].requests_per_second or 1
     command = "bench/run.py " + " ".join(sys.argv[1:])
+    workers = len(next(iter(memory.values()), []))
+    chosen = "" if args.workers else ", sinmun serve's default"
     print(
         f"\n`{command}` — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-        f"{args.workers} gunicorn workers ({args.worker_class}), "
+        f"{workers} gunicorn workers per app server ({args.worker_class}{chosen}), "
         f"{'PostgreSQL + Redis' if args.production else 'SQLite'}\n"
     )
     print("| scenario | req/s | % of static | p50 ms | p99 ms | errors | note |")
