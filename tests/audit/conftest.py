@@ -12,9 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from sinmun.readers.tests.conftest import Inbox, free_port
+from sinmun.readers.tests.conftest import local_smtp
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -119,18 +118,8 @@ def describe_vnu(problems: list[dict]) -> str:
 @pytest.fixture
 def smtp_inbox(settings):
     """A real SMTP server on 127.0.0.1 with Django's SMTP backend pointed at it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield inbox
-    controller.stop()
+    with local_smtp(settings) as inbox:
+        yield inbox
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ with SMTP already down) with a server that was working, stops and returns.
 from __future__ import annotations
 
 import re
-import threading
-from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,19 +16,9 @@ from django.urls import reverse
 
 from sinmun.core.testing import make_article
 from sinmun.delivery.testing import free_port
+from sinmun.readers.tests.conftest import Inbox
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        self.arrived.set()
-        return "250 OK"
 
 
 def form(client, url) -> dict:

@@ -6,11 +6,10 @@ desk's comment. Wagtail's own workflow notifiers send them (wagtail.admin.mail).
 """
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from sinmun.readers.tests.conftest import Inbox, free_port
+from sinmun.readers.tests.conftest import local_smtp
 
 from .conftest import admin_url, article_form, make_draft
 
@@ -19,18 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def inbox(settings):
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "새여울일보 편집국 <desk@saeyeoul.test>"
-    yield handler
-    controller.stop()
+    with local_smtp(settings) as handler:
+        settings.DEFAULT_FROM_EMAIL = "새여울일보 편집국 <desk@saeyeoul.test>"
+        yield handler
 
 
 def _to(inbox, address):

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import uuid
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from sinmun.delivery.testing import free_port
+
 REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Inbox:
@@ -36,24 +32,33 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+@contextmanager
+def local_smtp(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) with Django's SMTP backend pointed at
+    it; yields its Inbox. Shared by the readers', newsroom's and audit's tests."""
     inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
+    settings.EMAIL_PORT = inbox.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "테스트신문 <news@sinmun.test>"
-    settings.SINMUN_BASE_URL = "https://news.sinmun.test"
-    inbox.port = port
-    yield inbox
-    controller.stop()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    with local_smtp(settings) as inbox:
+        settings.DEFAULT_FROM_EMAIL = "테스트신문 <news@sinmun.test>"
+        settings.SINMUN_BASE_URL = "https://news.sinmun.test"
+        yield inbox
 
 
 @pytest.fixture
