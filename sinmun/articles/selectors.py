@@ -118,3 +118,33 @@ def article_latest_list(*, limit: int, section: Section | None = None, exclude=(
 
 def section_list() -> list[Section]:
     return list(Section.objects.all())
+
+
+# How many recent revisions to look at for the sections and reporters an article was in
+# before an edit: their list pages lose it (sinmun/website/showing.py).
+REVISIONS_LOOKED_AT = 5
+
+
+def article_placements(article: Article) -> tuple[set[int], set[int]]:
+    """The sections and reporters ``article`` is in now and was in over its recent
+    revisions (an edit may have moved it)."""
+    sections = {article.section_id}
+    reporters = {article.reporter_id}
+    if article.pk:
+        recent = article.revisions.order_by("-created_at").values_list(
+            "content__section", "content__reporter"
+        )[:REVISIONS_LOOKED_AT]
+        for section_id, reporter_id in recent:
+            sections.add(section_id)
+            reporters.add(reporter_id)
+    return {s for s in sections if s}, {r for r in reporters if r}
+
+
+def articles_changed(change) -> list[Article]:
+    """The articles an ``article`` change (sinmun.core.changes.Change) names, read after
+    its commit; a deleted one as it was (``change.before["article"]``)."""
+    articles = list(Article.objects.filter(pk__in=change.ids).order_by("pk"))
+    deleted = change.before.get("article")
+    if deleted is not None and all(a.pk != deleted.pk for a in articles):
+        articles.append(deleted)
+    return articles

@@ -20,7 +20,8 @@ from urllib.request import Request, urlopen
 
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
-from . import fragments
+from sinmun.core import versions
+
 from .pagecache import page_cache, page_key
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class PageCacheBackend(BaseBackend):
             keys.append(page_key(parts.path or "/", parts.query))
         page_cache().delete_many(keys)
         # Every process drops its in-memory copies (pagecache.py's first tier).
-        fragments.bump("pages")
+        versions.bump("pages")
 
 
 class NginxRefreshBackend(BaseBackend):

@@ -22,9 +22,9 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_max_age, patch_vary_headers
 
+from sinmun.core import versions
 from sinmun.core.http import has_session
 
-from . import fragments
 from .compression import MIN_LENGTH, accepts_gzip, compress
 
 CACHE_ALIAS = "pages"
@@ -53,9 +53,14 @@ def _strip_tracking(query: str) -> str:
 
 
 def page_key(path: str, query: str = "") -> str:
-    """The cache key of a reader page; ``purge`` uses the same function."""
+    """The cache key of a reader page; ``purge`` uses the same function.
+
+    Under the current ``site`` version (sinmun/core/versions.py): every page frames the
+    site profile, banners and sections, so a change to those renews every stored page at
+    once, with no list of pages to purge."""
     raw = f"{path}?{_strip_tracking(query)}"
-    return KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return versions.versioned_key(KEY_PREFIX + digest, "site")
 
 
 def _is_refresh(request) -> bool:
@@ -79,7 +84,7 @@ def _storable(response) -> int:
 
 
 # The first tier: this process's memory. key -> (pages version, expires at, status,
-# headers, body). Valid while the shared "pages" version (fragments.py) is unchanged:
+# headers, body). Valid while the shared "pages" version (core/versions.py) is unchanged:
 # every purge bumps it, so a purge through any process reaches every other one within
 # SINMUN_FRAGMENT_VERSION_MEMO seconds, and the purging process at once.
 _local: dict[str, tuple[str, float, int, tuple, bytes]] = {}
@@ -95,7 +100,7 @@ def _local_get(key: str):
     entry = _local.get(key)
     if entry is None:
         return None
-    if entry[0] != fragments.version("pages") or time.monotonic() >= entry[1]:
+    if entry[0] != versions.version("pages") or time.monotonic() >= entry[1]:
         _local.pop(key, None)
         return None
     return entry
@@ -170,7 +175,7 @@ class PageCacheMiddleware:
             entry = _local_get(key)
             if entry is not None:
                 return _hit(request, key, entry[2], entry[3], entry[4])
-            version = fragments.version("pages")
+            version = versions.version("pages")
             stored = page_cache().get(key)
             if stored is not None:
                 status, headers, content, *rest = stored
@@ -179,7 +184,7 @@ class PageCacheMiddleware:
                 if remaining > 0:
                     _local_put(key, version, remaining, status, headers, content)
                 return _hit(request, key, status, headers, content)
-        version = fragments.version("pages")
+        version = versions.version("pages")
         response = self.get_response(request)
         timeout = _storable(response)
         if timeout > 0:

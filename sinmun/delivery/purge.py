@@ -1,16 +1,18 @@
-"""Purge exactly the reader pages a publish, edit, unpublish or embargo lift changed.
+"""Purge exactly the reader pages a change shows, once it is committed.
 
-The URLs go through Wagtail's frontend cache module (``wagtail.contrib.frontend_cache``)
-to every backend in ``WAGTAILFRONTENDCACHE``: the application page cache
-(``backends.PageCacheBackend``, synchronously, right after the transaction commits) and
-nginx (``backends.NginxRefreshBackend``, from a background thread so the editor's
-request never waits on it). Both run again ``SINMUN_PURGE_REPEAT_SECONDS`` later: a
-reader request that read the old row just before the commit may store the old page
-just after the first purge, and the second one removes it.
+The one subscriber of ``sinmun.core.changes.content_changed`` that does work: it asks
+every app which of its pages show the change (``pages_showing``: the website's reader
+pages, syndication's feeds and sitemaps) and purges those URLs through Wagtail's frontend
+cache module (``wagtail.contrib.frontend_cache``) from every backend in
+``WAGTAILFRONTENDCACHE``: the application page cache (``backends.PageCacheBackend``,
+synchronously) and nginx (``backends.NginxRefreshBackend``, from a background thread so
+the editor's request never waits on it). Both run again ``SINMUN_PURGE_REPEAT_SECONDS``
+later: a reader request that read the old row just before the commit may store the old
+page just after the first purge, and the second one removes it.
 
-The ranking is not purged on publish: it changes with time, and its cache lifetime
-(``SINMUN_PAGE_MAX_AGE``) bounds how stale it can be. Search result pages are not
-purged either (their URLs are whatever readers typed); they expire the same way.
+The ranking is not purged when an article is published: it changes with time, and its
+cache lifetime (``SINMUN_PAGE_MAX_AGE``) bounds how stale it can be. Search result pages
+are not purged either (their URLs are whatever readers typed); they expire the same way.
 """
 
 from __future__ import annotations
@@ -21,101 +23,11 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
 
-from sinmun.articles.models import Article, Section
+from sinmun.core.changes import Change, paths_showing
 
 logger = logging.getLogger(__name__)
-
-# How many recent revisions to look at for sections and reporters the article was in
-# before this edit: their list pages lose it.
-_REVISIONS_LOOKED_AT = 5
-
-
-def _reverse(name: str, *args) -> str | None:
-    """Reverse a URL name that another app may or may not provide."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _section_paths(code: str) -> list[str | None]:
-    return [
-        _reverse("articles:section", code),
-        _reverse("articles:mobile_section", code),
-        _reverse("syndication:section_feed", code),
-        _reverse("syndication:legacy_section_feed", code),
-    ]
-
-
-def _article_paths(pk: int) -> list[str | None]:
-    return [
-        _reverse("articles:article", pk),
-        _reverse("articles:mobile_article", pk),
-        _reverse("articles:article_print", pk),
-    ]
-
-
-def article_cached_paths(*, article: Article, reason: str = "published") -> list[str]:
-    """Return the paths of every cached reader page that shows ``article``.
-
-    The article's own pages (PC, mobile, print); the first page of its section lists and
-    section feeds, now and in its recent revisions (an edit may move it); its reporter's
-    and tags' lists; the articles before and after it in its section (their
-    이전/다음 기사 links show its title); home, the mobile home, the paper's feeds and
-    the news sitemap. On unpublish the ranking pages too, which may list it.
-    """
-    from sinmun.articles.selectors import article_neighbours
-
-    paths: list[str | None] = [*_article_paths(article.pk)]
-
-    section_ids = {article.section_id}
-    reporter_ids = {article.reporter_id}
-    if article.pk:
-        recent = article.revisions.order_by("-created_at").values_list(
-            "content__section", "content__reporter"
-        )[:_REVISIONS_LOOKED_AT]
-        for section_id, reporter_id in recent:
-            section_ids.add(section_id)
-            reporter_ids.add(reporter_id)
-    codes = Section.objects.filter(pk__in=[s for s in section_ids if s]).values_list(
-        "code", flat=True
-    )
-    for code in codes:
-        paths += _section_paths(code)
-    paths += [_reverse("articles:reporter", r) for r in reporter_ids if r]
-    if article.pk and reason != "deleted":
-        paths += [
-            _reverse("articles:tag", slug) for slug in article.tags.values_list("slug", flat=True)
-        ]
-
-    if article.first_published_at and article.section_id:
-        for neighbour in article_neighbours(article=article):
-            if neighbour is not None:
-                paths += _article_paths(neighbour.pk)
-
-    paths += [
-        _reverse("articles:home"),
-        _reverse("articles:mobile_home"),
-        _reverse("syndication:feed"),
-        _reverse("syndication:legacy_feed"),
-        _reverse("syndication:news_sitemap"),
-    ]
-    if reason != "published":
-        for name in ("articles:ranking", "articles:mobile_ranking"):
-            path = _reverse(name)
-            if path:
-                paths += [path, f"{path}?period=week", f"{path}?period=month"]
-
-    seen: dict[str, None] = {}
-    for path in paths:
-        if path:
-            seen.setdefault(path, None)
-    return list(seen)
-
 
 # Purge threads still running; a one-shot command (sinmun run_scheduled_jobs from a
 # systemd timer, sinmun shell) waits for them at exit instead of dropping the purge.
@@ -169,11 +81,17 @@ def urls_purge(urls: list[str]) -> None:
     thread.start()
 
 
-def article_purge(*, article: Article, reason: str = "published") -> list[str]:
-    """Purge the pages showing ``article`` once the current transaction commits; return
-    their absolute URLs."""
+def purge_on_change(sender, change: Change, **kwargs) -> list[str]:
+    """``content_changed`` receiver: purge every page that shows ``change``; return the
+    absolute URLs."""
     base = settings.SINMUN_BASE_URL
-    urls = [base + path for path in article_cached_paths(article=article, reason=reason)]
-    logger.info("purge after %s of article %s: %d URLs", reason, article.pk, len(urls))
-    transaction.on_commit(lambda: urls_purge(urls))
+    urls = [base + path for path in paths_showing(change)]
+    logger.info(
+        "purge after %s %s %s: %d URLs",
+        change.topic,
+        change.reason,
+        sorted(change.ids)[:5],
+        len(urls),
+    )
+    urls_purge(urls)
     return urls

@@ -4,32 +4,33 @@ from django.core.cache import cache
 from django.db.models import Max
 
 from sinmun.articles.models import Article
+from sinmun.core.versions import versioned_key
 
 from .models import Correction
 
+# Both caches follow the ``corrections`` version (sinmun/core/versions.py): any added,
+# edited or removed note, through any process, renews them everywhere at once.
 CORRECTIONS_CACHE_SECONDS = 24 * 3600
 
 
 def _corrections_key(article_id: int) -> str:
-    return f"newsroom:corrections:v1:{article_id}"
-
-
-CORRECTED_IDS_KEY = "newsroom:corrected-ids:v1"
+    return versioned_key(f"newsroom:corrections:{article_id}", "corrections")
 
 
 def corrected_article_ids() -> frozenset[int]:
-    """The numbers of all articles with a correction note (few), cached until one is added."""
-    ids = cache.get(CORRECTED_IDS_KEY)
+    """The numbers of all articles with a correction note (few), cached until one changes."""
+    key = versioned_key("newsroom:corrected-ids", "corrections")
+    ids = cache.get(key)
     if ids is None:
         ids = frozenset(Correction.objects.values_list("article_id", flat=True).distinct())
-        cache.set(CORRECTED_IDS_KEY, ids, CORRECTIONS_CACHE_SECONDS)
+        cache.set(key, ids, CORRECTIONS_CACHE_SECONDS)
     return ids
 
 
 def correction_list_for_article(*, article_id: int) -> list[Correction]:
     """Return the article's correction notes, oldest first.
 
-    Cached until a note is added, so an article page costs no extra query once the
+    Cached until a note changes, so an article page costs no extra query once the
     (shared) set of corrected article numbers is warm.
     """
     if article_id not in corrected_article_ids():
@@ -44,10 +45,6 @@ def correction_list_for_article(*, article_id: int) -> list[Correction]:
         )
         cache.set(key, notes, CORRECTIONS_CACHE_SECONDS)
     return notes
-
-
-def correction_cache_invalidate(sender, instance, **kwargs):
-    cache.delete_many([_corrections_key(instance.article_id), CORRECTED_IDS_KEY])
 
 
 def corrected_article_list():

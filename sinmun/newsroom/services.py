@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from sinmun.articles.models import Article
+from sinmun.core.versions import versioned_key
 
 from .models import Correction, HomeFeatured, HomeLayout, LatePublication
 
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 # The scheduler runs every minute; an article that goes out later than this after its
 # time was held up (the scheduler was down) and is shown to the desk as late.
 LATE_AFTER = timedelta(minutes=2)
-HOME_LAYOUT_CACHE_KEY = "newsroom:home-layout:v1"
+HOME_LAYOUT_CACHE_KEY = "newsroom:home-layout"
 
 
 @dataclass
@@ -97,11 +98,26 @@ def run_scheduled_jobs(*, now: datetime | None = None) -> ScheduledRunReport:
 
 
 def correction_append(*, article: Article, note: str, author=None) -> Correction:
-    """Add a correction note to ``article``; the article's 수정 time follows it."""
+    """Add a correction note to ``article``; the article's 수정 time follows it.
+
+    The save is announced (``corrections``) by the glue in signal_handlers.py, as any
+    saved or deleted note is, so readers see it on the article and /corrections/."""
     correction = Correction(article=article, note=(note or "").strip(), author=author)
     correction.full_clean()
-    correction.save()
+    with transaction.atomic():
+        correction.save()
+        article_modified_follow(article_ids=[article.pk], at=correction.created_at)
     return correction
+
+
+def article_modified_follow(*, article_ids, at: datetime) -> None:
+    """Move the articles' 수정 time to ``at`` where it is earlier (a correction is a
+    change readers are told of; an older note imported later moves nothing back)."""
+    from django.db.models import Q
+
+    Article.objects.filter(pk__in=list(article_ids)).filter(
+        Q(modified_at__isnull=True) | Q(modified_at__lt=at), first_published_at__lt=at
+    ).update(modified_at=at)
 
 
 @dataclass
@@ -112,7 +128,8 @@ class HomeArrangement:
 
 def home_arrangement() -> HomeArrangement:
     """Return the desk's home choice (article numbers only), cached until it changes."""
-    data = cache.get(HOME_LAYOUT_CACHE_KEY)
+    key = versioned_key(HOME_LAYOUT_CACHE_KEY, "home")
+    data = cache.get(key)
     if data is None:
         layout = HomeLayout.objects.only("id", "top_story_id").first()
         featured = []
@@ -123,9 +140,5 @@ def home_arrangement() -> HomeArrangement:
                 .values_list("article_id", flat=True)
             )
         data = (layout.top_story_id if layout else None, featured)
-        cache.set(HOME_LAYOUT_CACHE_KEY, data, 3600)
+        cache.set(key, data, 3600)
     return HomeArrangement(top_id=data[0], featured_ids=list(data[1]))
-
-
-def home_arrangement_invalidate(*args, **kwargs):
-    cache.delete(HOME_LAYOUT_CACHE_KEY)

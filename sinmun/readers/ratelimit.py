@@ -34,8 +34,8 @@ def hit(limit: Limit, subject: str, *, now: float | None = None) -> bool:
     window = int((now if now is not None else time.time()) // limit.seconds)
     key = f"readers:rl:{limit.name}:{subject}:{window}"
     try:
-        # add() is a no-op when the key exists; incr() is atomic in Redis and in the
-        # local-memory cache (which holds a lock).
+        # add() is a no-op when the key exists; incr() is atomic across processes in
+        # Redis and in the default install's shared store (diskcache, settings/base.py).
         cache.add(key, 0, timeout=limit.seconds + 60)
         used = cache.incr(key)
     except ValueError:

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from sinmun.articles.models import Article
+from sinmun.core.versions import versioned_key
 
 from .models import ArticleCounter, ArticleViewHour
 
@@ -45,7 +46,9 @@ def most_viewed_article_list(*, period: str = "day", limit: int = 7) -> list[dic
     and its view count, cached for a short while (never a heavy query per page view)."""
     if period not in FALLBACK:
         raise ValueError(f"unknown period {period!r}")
-    key = f"readers:most-viewed:{period}:{limit}"
+    # Under the article version: renewed for every period and limit when an article is
+    # published, unpublished or deleted (sinmun/core/changes.py); views move it with time.
+    key = versioned_key(f"readers:most-viewed:{period}:{limit}", "article")
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -65,14 +68,3 @@ def most_viewed_article_list(*, period: str = "day", limit: int = 7) -> list[dic
     ]
     cache.set(key, result, settings.SINMUN_RANKING_CACHE_SECONDS)
     return result
-
-
-def most_viewed_invalidate():
-    from django.db import transaction
-
-    from sinmun.delivery.fragments import bump_ranking
-
-    cache.delete_many([f"readers:most-viewed:{p}:{n}" for p in PERIOD_DAYS for n in (7, 30)])
-    # The most-viewed box is a rendered fragment in every process (sinmun/delivery).
-    bump_ranking()
-    transaction.on_commit(bump_ranking)

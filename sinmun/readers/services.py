@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinmun.articles.models import Article
+from sinmun.core.versions import versioned_key
 
 from .forms import LINE_BREAKS
 from .models import ArticleCounter, ArticleLike, ArticleViewHour, ArticleViewSeen, ViewFlushBatch
@@ -303,7 +304,7 @@ def _hour_start(now: datetime) -> datetime:
 
 
 def _article_is_public(article_id: int) -> bool:
-    key = f"readers:public:{article_id}"
+    key = versioned_key(f"readers:public:{article_id}", "article")
     known = cache.get(key)
     if known is None:
         known = Article.objects.public().filter(pk=article_id).exists()

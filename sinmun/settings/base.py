@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sinmun.syndication",
     "sinmun.search",
     "sinmun.delivery",
+    "sinmun.website",
     "sinmun.backup",
     "sinmun.security",
     "axes",
@@ -148,11 +149,21 @@ if REDIS_URL:
         }
     }
 else:
+    # One store for every process of the default install (gunicorn's workers, the
+    # scheduler, an import, a shell): caches, rate limits and the e-mail send-once guard
+    # must not be per process. diskcache keeps it in SQLite files in the data folder;
+    # add() and incr() are atomic across processes (sinmun/readers/ratelimit.py relies
+    # on both). A read is ~10 µs, so hot paths still keep a versioned copy in memory.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "sinmun",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(DATA_DIR / "cache" / "shared"),
+            "TIMEOUT": 300,
+            "SHARDS": 4,
+            # How long a write waits for another process's lock before it gives up
+            # (a give-up is a miss for reads and "store down" for rate limits).
+            "DATABASE_TIMEOUT": 1.0,
+            "OPTIONS": {"size_limit": 256 * 1024 * 1024},
         }
     }
 # The application page cache (sinmun/delivery/pagecache.py) must be one store for every

@@ -5,14 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-SITE_CACHE_KEY = "sitesettings:v1"
-
-
-def _invalidate():
-    from .selectors import site_context_invalidate
-
-    site_context_invalidate()
-
+SITE_CACHE_KEY = "sitesettings:v2"
 
 # The fields 신문 등의 진흥에 관한 법률 제21조 and the youth-protection rule require on the
 # main screen of an internet newspaper, in the order they are usually shown.
@@ -80,10 +73,6 @@ class SiteProfile(BaseGenericSetting):
     class Meta:
         verbose_name = _("신문 정보")
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _invalidate()
-
     @property
     def missing_legal_fields(self):
         return [
@@ -134,12 +123,3 @@ class Banner(models.Model):
             raise ValidationError(
                 {"url": _("/로 시작하는 주소나 http(s):// 주소만 쓸 수 있습니다.")}
             )
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _invalidate()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        _invalidate()
-        return result

@@ -1,21 +1,20 @@
 from django.core.cache import cache
-from django.db import transaction
+
+from sinmun.core import versions
 
 from .models import SITE_CACHE_KEY, Banner, SiteProfile
 
 # This process's copy: (site version, data). Every reader page needs it, so it is not
-# unpickled from the cache per request; the version (sinmun/delivery/fragments.py) is
-# shared by every process, so a change made through one is seen by all.
+# unpickled from the cache per request; the site version (sinmun/core/versions.py) is
+# shared by every process, so a change announced through one is seen by all.
 _local: tuple[str, dict] | None = None
 
 
 def site_context() -> dict:
-    """Return the site profile, active banners and sections (for navigation), cached
-    until one of them changes."""
+    """Return the site profile, active banners and sections (for navigation), under the
+    current ``site`` version: renewed whenever one of them is announced changed."""
     global _local
-    from sinmun.delivery.fragments import version
-
-    current = version("site")
+    current = versions.version("site")
     if _local is not None and _local[0] == current:
         return _local[1]
     for _attempt in range(3):
@@ -25,7 +24,7 @@ def site_context() -> dict:
             from sinmun.articles.models import Section
 
             data = {
-                # load() creates the profile on first use, which bumps the version.
+                # load() creates the profile on first use, which announces a change.
                 "profile": SiteProfile.load(),
                 # A banner saved around the form (a script, an import) with a script
                 # or off-site-looking URL is not shown at all (tests/hostile).
@@ -33,20 +32,8 @@ def site_context() -> dict:
                 "sections": list(Section.objects.all()),
             }
             cache.set(key, data, 3600)
-        if version("site") == current:
+        if versions.version("site") == current:
             break
-        current = version("site")
+        current = versions.version("site")
     _local = (current, data)
     return data
-
-
-def site_context_invalidate(*args, **kwargs):
-    global _local
-    from sinmun.delivery.fragments import bump_site
-
-    _local = None
-    cache.delete(SITE_CACHE_KEY)
-    # Now for this process, and again after the commit: a process that read the old
-    # rows under the first new version must not keep them.
-    bump_site()
-    transaction.on_commit(bump_site)

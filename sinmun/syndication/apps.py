@@ -7,7 +7,9 @@ class SyndicationConfig(AppConfig):
     verbose_name = "배포(RSS·사이트맵·구조화 데이터)"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
-        from .signal_handlers import register_signal_handlers
+        from sinmun.core.changes import pages_showing
 
-        register_signal_handlers()
+        from . import checks  # noqa: F401 - registers the system checks
+        from .showing import feeds_and_sitemaps
+
+        pages_showing.connect(feeds_and_sitemaps, dispatch_uid="syndication_pages_showing")

@@ -23,12 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sinmun.articles.models import Article, Reporter, Section
+from sinmun.core.versions import versioned_key
 
 ARTICLES_PER_SITEMAP = 10_000
 # Google News reads articles of the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1_000
-BLOCKS_CACHE_KEY = "syndication:sitemap-blocks:v1"
+BLOCKS_CACHE_KEY = "syndication:sitemap-blocks"
 BLOCKS_CACHE_SECONDS = 600
 
 
@@ -120,11 +121,11 @@ def article_sitemap_blocks() -> list[ArticleBlock]:
     """Return the archive's non-empty sitemap pages with their newest change.
 
     One grouped query over the public archive (about a second for 100,000 articles on
-    SQLite, see bench/syndication), so the answer is kept in the cache until an article
-    is published, unpublished or deleted, and at most BLOCKS_CACHE_SECONDS (an embargo
-    lifting sends no signal).
+    SQLite, see bench/syndication), so the answer is kept in the cache under the ``article``
+    version (renewed by every announced article change) and at most BLOCKS_CACHE_SECONDS.
     """
-    blocks = cache.get(BLOCKS_CACHE_KEY)
+    key = versioned_key(BLOCKS_CACHE_KEY, "article")
+    blocks = cache.get(key)
     if blocks is None:
         rows = (
             Article.objects.public()
@@ -137,12 +138,8 @@ def article_sitemap_blocks() -> list[ArticleBlock]:
             .order_by("block")
         )
         blocks = [ArticleBlock(row["block"] + 1, row["last"], row["count"]) for row in rows]
-        cache.set(BLOCKS_CACHE_KEY, blocks, BLOCKS_CACHE_SECONDS)
+        cache.set(key, blocks, BLOCKS_CACHE_SECONDS)
     return blocks
-
-
-def article_sitemap_blocks_invalidate(*args, **kwargs) -> None:
-    cache.delete(BLOCKS_CACHE_KEY)
 
 
 def news_article_list(now: datetime | None = None) -> list[Article]:

@@ -16,9 +16,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from sinmun.core.versions import versioned_key
+
 from .photos import LeadPhoto, absolute
 
-LOGO_CACHE_KEY = "syndication:logo:v1"
+LOGO_CACHE_KEY = "syndication:logo"
 DEFAULT_LOGO = ("sinmun/logo.png", 512, 512)
 
 # The same escapes as django.utils.html.json_script: inside <script>, "</script>" or
@@ -49,15 +51,16 @@ def publisher_logo(profile) -> Logo:
     """Return the paper's logo (SiteProfile.logo) or sinmun's default mark.
 
     With no logo chosen this costs nothing; a chosen logo's rendition is looked up once
-    and cached until the profile is saved again.
+    and cached under the ``site`` version (renewed when the profile is saved).
     """
     if profile.logo_id:
-        cached = cache.get(LOGO_CACHE_KEY)
+        key = versioned_key(LOGO_CACHE_KEY, "site")
+        cached = cache.get(key)
         if cached is not None and cached[0] == profile.logo_id:
             return cached[1]
         logo = _logo_rendition(profile.logo_id)
         if logo is not None:
-            cache.set(LOGO_CACHE_KEY, (profile.logo_id, logo), 3600)
+            cache.set(key, (profile.logo_id, logo), 3600)
             return logo
     path, width, height = DEFAULT_LOGO
     return Logo(absolute(static(path)), width, height)
@@ -83,10 +86,6 @@ def _search_path() -> str:
         return reverse("search:search")
     except NoReverseMatch:
         return "/search"
-
-
-def publisher_logo_invalidate() -> None:
-    cache.delete(LOGO_CACHE_KEY)
 
 
 def _image_object(url: str, width: int | None, height: int | None) -> dict:

@@ -29,6 +29,7 @@ from wagtail.models import Revision
 
 from sinmun.articles.blocks import ArticleBodyBlock
 from sinmun.articles.models import Article, Reporter, Section
+from sinmun.core.changes import announce, gathered
 from sinmun.core.sanitize import clean_html, plain_text
 from sinmun.readers.models import ArticleCounter
 from sinmun.sitesettings.models import Banner, SiteProfile
@@ -673,6 +674,8 @@ def write_article(record: ArticleRecord, lookups: Lookups | None = None) -> Arti
     except ValidationError as exc:
         raise RecordError(f"기사 값이 올바르지 않습니다({_messages(exc)})") from None
     article.save()
+    # Rows written here send no publish signal: say so (gathered per batch, _run_batch).
+    announce("article", [article.pk], reason="imported")
     content_type = article.get_base_content_type()
     current = article.serializable_data()
     for old in record.revisions:
@@ -704,11 +707,16 @@ def write_article(record: ArticleRecord, lookups: Lookups | None = None) -> Arti
     ArticleCounter.objects.create(article=article, views=record.views, likes=record.likes)
     if record.corrections:
         from sinmun.newsroom.models import Correction
+        from sinmun.newsroom.services import article_modified_follow
 
         Correction.objects.bulk_create(
             Correction(article=article, note=c.note, created_at=c.created_at)
             for c in record.corrections
         )
+        article_modified_follow(
+            article_ids=[article.pk], at=max(c.created_at for c in record.corrections)
+        )
+        announce("corrections", [article.pk], reason="imported")
     if record.legacy_urls:
         taken = dict(
             LegacyURL.objects.filter(path__in=record.legacy_urls).values_list("path", "article_id")
@@ -870,11 +878,6 @@ class Importer:
             self.indexer = None
             if self.report.created:
                 _reset_sequences()
-                from sinmun.readers.selectors import most_viewed_invalidate
-                from sinmun.syndication.sitemaps import article_sitemap_blocks_invalidate
-
-                most_viewed_invalidate()
-                article_sitemap_blocks_invalidate()
         return self.report
 
     # -- batches
@@ -912,7 +915,8 @@ class Importer:
         self._prefetch(batch)
         created_before = self.report.created
         try:
-            with transaction.atomic():
+            # Every change the batch makes is announced once, after its commit.
+            with gathered(), transaction.atomic():
                 for number, item in batch:
                     self._run_entry(number, item)
                     if self.progress:

@@ -1,12 +1,17 @@
-"""Which pages a publish purges: exactly those that show the article."""
+"""Which pages a change purges: exactly those that show it, asked of every app."""
 
+import copy
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from sinmun.core.changes import Change, announce, paths_showing
 from sinmun.core.testing import make_article, make_reporter, make_section
-from sinmun.delivery.purge import article_cached_paths, article_purge
+
+
+def article_cached_paths(*, article, reason="published"):
+    return paths_showing(Change("article", frozenset({article.pk}), reason))
 
 pytestmark = pytest.mark.django_db
 
@@ -91,10 +96,52 @@ def test_unpublishing_also_purges_the_ranking(scene):
 
 
 def test_purge_runs_only_after_commit_with_absolute_urls(
-    scene, settings, django_capture_on_commit_callbacks
+    scene, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from sinmun.delivery import purge
+
     settings.SINMUN_BASE_URL = "https://news.example.kr"
+    purged = []
+    monkeypatch.setattr(purge, "urls_purge", purged.extend)
     with django_capture_on_commit_callbacks() as callbacks:
-        urls = article_purge(article=scene["article"])
+        announce("article", [scene["article"].pk], reason="published")
+    assert purged == []  # nothing before the commit
     assert len(callbacks) == 1
-    assert all(u.startswith("https://news.example.kr/") for u in urls)
+    callbacks[0]()
+    assert f"https://news.example.kr/article/{scene['article'].pk}/" in purged
+    assert all(u.startswith("https://news.example.kr/") for u in purged)
+
+
+def test_a_correction_purges_the_article_pages_and_the_corrections_page(scene):
+    a = scene["article"]
+    paths = paths_showing(Change("corrections", frozenset({a.pk}), "correction saved"))
+    assert {f"/article/{a.pk}/", f"/m/article/{a.pk}/", f"/article/{a.pk}/print/"} <= set(paths)
+    assert "/corrections/" in paths
+    assert "/section/local/" not in paths
+
+
+def test_the_home_arrangement_purges_both_homes(scene):
+    assert set(paths_showing(Change("home"))) == {"/", "/m/"}
+
+
+def test_a_site_change_refreshes_the_landing_pages_and_every_feed(scene):
+    paths = set(paths_showing(Change("site")))
+    assert {"/", "/m/", "/section/local/", "/section/sports/", "/rss/", "/corrections/"} <= paths
+    assert {"/rss/section/local/", "/rss/section/sports/", "/ranking/"} <= paths
+    # the latest articles' pages too (readers land on them from portals)
+    assert f"/article/{scene['newer'].pk}/" in paths
+
+
+def test_an_import_of_many_articles_purges_their_lists_not_each_page(scene):
+    extra = [make_article(title=f"가져온 {i}", section=scene["sports"]) for i in range(51)]
+    paths = paths_showing(Change("article", frozenset(a.pk for a in extra), "imported"))
+    assert "/section/sports/" in paths and "/rss/section/sports/" in paths and "/" in paths
+    assert not any(p.startswith("/article/") for p in paths)
+
+
+def test_a_deleted_article_is_purged_from_what_it_was_in(scene):
+    a, pk = scene["article"], scene["article"].pk
+    gone = Change("article", frozenset({pk}), "deleted", before={"article": copy.copy(a)})
+    a.delete()
+    paths = set(paths_showing(gone))
+    assert {f"/article/{pk}/", "/section/local/", "/ranking/", "/rss/"} <= paths
