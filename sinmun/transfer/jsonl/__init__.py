@@ -33,10 +33,10 @@ from sinmun.core.sanitize import clean_html, plain_text
 from sinmun.readers.models import ArticleCounter
 from sinmun.sitesettings.models import Banner, SiteProfile
 
-from .errors import RecordError
-from .legacy import LegacyURLError, normalise_url
-from .media import ImageFolder, MissingImage, PendingImage, check_image, store_image
-from .models import LegacyURL
+from ..errors import RecordError
+from ..legacy import LegacyURLError, normalise_url
+from ..media import ImageFolder, MissingImage, PendingImage, check_image, store_image
+from ..models import LegacyURL
 
 __all__ = [
     "ArticleRecord",
