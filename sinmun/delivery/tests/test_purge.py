@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sinmun.core.testing import make_article, make_reporter, make_section
 from sinmun.delivery.purge import article_cached_paths, article_purge
+from tests.support.factories import make_article, make_reporter, make_section
 
 pytestmark = pytest.mark.django_db
 

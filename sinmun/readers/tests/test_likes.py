@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article
 from sinmun.readers.models import ArticleCounter, ArticleLike
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
