@@ -104,6 +104,15 @@ def correction_append(*, article: Article, note: str, author=None) -> Correction
     return correction
 
 
+def correction_add_many(*, article_id: int, notes: list[tuple[str, datetime]]) -> None:
+    """Add dated correction notes (note, created_at) to an article in one insert: an
+    import's history, where each note keeps the time it was made."""
+    Correction.objects.bulk_create(
+        Correction(article_id=article_id, note=note, created_at=created_at)
+        for note, created_at in notes
+    )
+
+
 @dataclass
 class HomeArrangement:
     top_id: int | None

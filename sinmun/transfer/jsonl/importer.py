@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
 from sinmun.articles.models import Article
+from sinmun.articles.services import article_sequence_reset
 
 from ..errors import RecordError
 from ..legacy import LegacyURLError, normalise_url
@@ -27,15 +27,6 @@ from .report import ImportReport
 from .writing import Lookups, write_article, write_image, write_reporter, write_section, write_site
 
 BATCH_SIZE = 500
-
-
-def _reset_sequences():
-    """Move the id sequence past imported article numbers (PostgreSQL needs this)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Article])
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 # ---------------------------------------------------------------------------- the run
@@ -86,7 +77,7 @@ class Importer:
         finally:
             self.indexer = None
             if self.report.created:
-                _reset_sequences()
+                article_sequence_reset()
                 from sinmun.readers.selectors import most_viewed_invalidate
                 from sinmun.syndication.sitemaps import article_sitemap_blocks_invalidate
 

@@ -1,4 +1,10 @@
-"""Records into the database, one function per kind (article, site, section, reporter, image)."""
+"""Records into the database, one function per kind (article, site, section, reporter, image).
+
+The checks and the mapping from a record's fields are here; every row is written by the
+services of the app that owns it (articles, newsroom, readers, sitesettings, transfer),
+so an import changes content the same way the rest of sinmun does. Photos are Wagtail
+images, stored by ``transfer.media.store_image``.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,23 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import Revision
 
 from sinmun.articles.models import Article, Reporter, Section
-from sinmun.readers.models import ArticleCounter
-from sinmun.sitesettings.models import Banner, SiteProfile
+from sinmun.articles.services import (
+    ImportedRevision,
+    article_create_imported,
+    reporter_create,
+    reporter_get_or_create,
+    section_create,
+)
+from sinmun.newsroom.services import correction_add_many
+from sinmun.readers.services import article_counter_create
+from sinmun.sitesettings.services import banner_add, site_profile_update
 
 from ..errors import RecordError
 from ..media import ImageFolder, PendingImage, store_image
 from ..models import LegacyURL
+from ..services import legacy_url_add_many
 from .fields import _text, section_code_check
 from .images import _ImageResolver
 from .records import SITE_FIELDS, ArticleRecord
@@ -67,12 +81,10 @@ class Lookups:
                 raise RecordError(f"섹션 이름 {name!r}이(가) 다른 코드로 이미 있습니다")
             if order is None:
                 order = (Section.objects.aggregate(m=Max("order"))["m"] or 0) + 1
-            section = Section(code=code, name=name, order=order)
             try:
-                section.full_clean()
+                section = section_create(code=code, name=name, order=order)
             except ValidationError as exc:
                 raise RecordError(f"섹션이 올바르지 않습니다({_messages(exc)})") from None
-            section.save()
         self._remember(self.sections, code, section)
         self._remember(self.section_names, section.name, code)
         return section
@@ -82,7 +94,7 @@ class Lookups:
             return None
         key = (name, email)
         if key not in self.reporters:
-            reporter, _ = Reporter.objects.get_or_create(name=name, email=email)
+            reporter = reporter_get_or_create(name=name, email=email)
             self._remember(self.reporters, key, reporter.pk)
         return self.reporters[key]
 
@@ -128,48 +140,29 @@ def write_article(record: ArticleRecord, lookups: Lookups | None = None) -> Arti
         expire_at=record.expire_at,
         embargo=record.embargo,
     )
-    if record.tags:
-        article.tags.add(*record.tags)
+    revisions = [
+        ImportedRevision(
+            created_at=old.created_at,
+            title=old.title,
+            subtitle=old.subtitle,
+            body=json.dumps(_stored_blocks(old.body, lookups), ensure_ascii=False),
+        )
+        for old in record.revisions
+    ]
     try:
-        article.full_clean(exclude=["id"])
+        article_create_imported(
+            article=article,
+            tags=record.tags,
+            published=published,
+            saved_at=record.saved_at or when or timezone.now(),
+            revisions=revisions,
+        )
     except ValidationError as exc:
         raise RecordError(f"기사 값이 올바르지 않습니다({_messages(exc)})") from None
-    article.save()
-    content_type = article.get_base_content_type()
-    current = article.serializable_data()
-    for old in record.revisions:
-        content = {
-            **current,
-            "title": old.title,
-            "subtitle": old.subtitle,
-            "body": json.dumps(_stored_blocks(old.body, lookups), ensure_ascii=False),
-        }
-        Revision.objects.create(
-            content_object=article,
-            base_content_type=content_type,
-            content=content,
-            object_str=old.title,
-            created_at=old.created_at,
-        )
-    revision = Revision.objects.create(
-        content_object=article,
-        base_content_type=content_type,
-        content=current,
-        object_str=str(article),
-        created_at=record.saved_at or when or timezone.now(),
-    )
-    Article.objects.filter(pk=article.pk).update(
-        latest_revision=revision,
-        live_revision=revision if published else None,
-        has_unpublished_changes=not published,
-    )
-    ArticleCounter.objects.create(article=article, views=record.views, likes=record.likes)
+    article_counter_create(article_id=article.pk, views=record.views, likes=record.likes)
     if record.corrections:
-        from sinmun.newsroom.models import Correction
-
-        Correction.objects.bulk_create(
-            Correction(article=article, note=c.note, created_at=c.created_at)
-            for c in record.corrections
+        correction_add_many(
+            article_id=article.pk, notes=[(c.note, c.created_at) for c in record.corrections]
         )
     if record.legacy_urls:
         taken = dict(
@@ -178,14 +171,12 @@ def write_article(record: ArticleRecord, lookups: Lookups | None = None) -> Arti
         if taken:
             path, other = next(iter(taken.items()))
             raise RecordError(f"예전 주소 {path!r}은(는) 이미 기사 {other}의 주소입니다")
-        LegacyURL.objects.bulk_create(
-            LegacyURL(path=path, article=article) for path in record.legacy_urls
-        )
+        legacy_url_add_many(article_id=article.pk, paths=record.legacy_urls)
     return article
 
 
 def write_site(record: dict, lookups: Lookups | None = None, images: ImageFolder | None = None):
-    profile = SiteProfile.load()
+    values = {}
     for key in SITE_FIELDS:
         if key not in record:
             continue
@@ -199,36 +190,32 @@ def write_site(record: dict, lookups: Lookups | None = None, images: ImageFolder
                 ) from None
         elif value is not None and not isinstance(value, str):
             raise RecordError(f"'{key}' 값은 문자열이어야 합니다")
-        setattr(profile, key, value or (None if key.endswith("_date") else ""))
+        values[key] = value or (None if key.endswith("_date") else "")
+    logo_id = None
     if record.get("logo"):
         warnings: list[str] = []
         pending = _ImageResolver(images, warnings)(record["logo"], required=True)
-        profile.logo_id = (lookups or Lookups()).image(pending)
+        logo_id = (lookups or Lookups()).image(pending)
     try:
-        profile.full_clean()
+        site_profile_update(values=values, logo_id=logo_id)
     except ValidationError as exc:
         raise RecordError(f"신문 정보가 올바르지 않습니다({exc.message_dict})") from None
-    profile.save()
     banners = record.get("banners") or []
     if not isinstance(banners, list):
         raise RecordError("'banners' 값은 목록이어야 합니다")
     for order, item in enumerate(banners):
         if not isinstance(item, dict):
             raise RecordError("배너는 {label, url} 객체여야 합니다")
-        banner = Banner.objects.filter(label=item.get("label"), url=item.get("url")).first()
-        if banner is None:
-            banner = Banner(
+        try:
+            banner_add(
                 label=item.get("label") or "",
                 url=item.get("url") or "",
                 description=item.get("description") or "",
                 active=item.get("active", True) is not False,
                 order=item["order"] if isinstance(item.get("order"), int) else order,
             )
-            try:
-                banner.full_clean()
-            except ValidationError as exc:
-                raise RecordError(f"배너가 올바르지 않습니다({exc.message_dict})") from None
-            banner.save()
+        except ValidationError as exc:
+            raise RecordError(f"배너가 올바르지 않습니다({exc.message_dict})") from None
 
 
 def write_section(record: dict, lookups: Lookups) -> None:
@@ -246,15 +233,14 @@ def write_reporter(record: dict, lookups: Lookups, images: ImageFolder | None) -
     bio = _text(record, "bio", required=False, max_length=2000)
     if Reporter.objects.filter(name=name, email=email).exists():
         return
-    reporter = Reporter(name=name, email=email, bio=bio)
+    photo_id = None
     if record.get("photo"):
         pending = _ImageResolver(images, [])(record["photo"], required=True)
-        reporter.photo_id = lookups.image(pending)
+        photo_id = lookups.image(pending)
     try:
-        reporter.full_clean()
+        reporter = reporter_create(name=name, email=email, bio=bio, photo_id=photo_id)
     except ValidationError as exc:
         raise RecordError(f"기자 정보가 올바르지 않습니다({_messages(exc)})") from None
-    reporter.save()
     lookups._remember(lookups.reporters, (name, email), reporter.pk)
 
 
