@@ -21,6 +21,57 @@ def _safe_member(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and bool(path.parts)
 
 
+def _check_members(members: list[tarfile.TarInfo]) -> None:
+    """Refuse the whole archive if one entry could land outside the work folder.
+
+    ``sinmun backup`` writes only plain files and folders under relative names, so
+    anything else (an absolute path, ``..``, a symbolic or hard link, a device, a FIFO)
+    did not come from it and is refused before a single byte is written.
+    """
+    for member in members:
+        if not _safe_member(member.name) or not (member.isfile() or member.isdir()):
+            raise BackupError(
+                f"백업 파일에 허용되지 않는 항목이 있습니다: {member.name} "
+                "(절대 경로, '..', 링크, 장치 파일은 sinmun backup이 만들지 않습니다)"
+            )
+
+
+def _extract(tar: tarfile.TarFile, members: list[tarfile.TarInfo], workdir: Path) -> None:
+    """Unpack checked ``members`` into ``workdir``.
+
+    Python 3.11.4 and later (and 3.12+) have tarfile's ``data`` filter, which refuses the
+    same things again. Debian 12's Python 3.11.2 has no ``filter`` argument at all, so
+    there each member is written by hand: folders made, file contents copied, never a
+    link, owner, or permission taken from the archive.
+    """
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(workdir, members=members, filter="data")
+        return
+    root = workdir.resolve()
+    for member in members:
+        target = (root / member.name).resolve()
+        if target != root and root not in target.parents:
+            raise BackupError(f"백업 파일의 항목이 작업 폴더 밖을 가리킵니다: {member.name}")
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        source = tar.extractfile(member)
+        if source is None:
+            raise BackupError(f"백업 파일의 항목을 읽을 수 없습니다: {member.name}")
+        with source, open(target, "wb") as handle:
+            shutil.copyfileobj(source, handle)
+        target.chmod(0o600)
+
+
+def _check_manifest_names(manifest: dict) -> None:
+    """The manifest names the files a restore copies: each must stay inside its folder."""
+    names = [manifest["database"]["member"], *manifest["media"]]
+    for name in names:
+        if not isinstance(name, str) or not _safe_member(name):
+            raise BackupError(f"백업 목록(manifest)에 허용되지 않는 파일 이름이 있습니다: {name!r}")
+
+
 def read_archive(archive: Path, workdir: Path) -> dict:
     """Unpack ``archive`` into ``workdir`` and check every file against the manifest."""
     try:
@@ -28,11 +79,12 @@ def read_archive(archive: Path, workdir: Path) -> dict:
     except (OSError, tarfile.TarError) as error:
         raise BackupError(f"백업 파일을 열 수 없습니다: {error}") from None
     with tar:
-        members = tar.getmembers()
-        for member in members:
-            if not _safe_member(member.name) or not (member.isfile() or member.isdir()):
-                raise BackupError(f"백업 파일에 허용되지 않는 항목이 있습니다: {member.name}")
-        tar.extractall(workdir, filter="data")
+        try:
+            members = tar.getmembers()
+            _check_members(members)
+            _extract(tar, members, workdir)
+        except (OSError, tarfile.TarError) as error:
+            raise BackupError(f"백업 파일을 풀 수 없습니다: {error}") from None
     manifest_path = workdir / MANIFEST
     if not manifest_path.exists():
         raise BackupError(
@@ -41,6 +93,7 @@ def read_archive(archive: Path, workdir: Path) -> dict:
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("format") != FORMAT:
         raise BackupError(f"알 수 없는 백업 형식입니다: {manifest.get('format')}")
+    _check_manifest_names(manifest)
     database = manifest["database"]
     db_file = workdir / database["member"]
     if not db_file.exists() or file_sha256(db_file) != database["sha256"]:
