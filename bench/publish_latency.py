@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sinmun.delivery.testing import LiveNginx, LiveSinmun, free_port, http_get  # noqa: E402
+from tests.support.servers import LiveNginx, LiveSinmun, free_port, http_get  # noqa: E402
 
 PUBLISH = """
 import time

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sinmun.delivery.testing import LiveSinmun, http_get  # noqa: E402
+from tests.support.servers import LiveSinmun, http_get  # noqa: E402
 
 
 def main(argv=None) -> int:

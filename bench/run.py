@@ -35,7 +35,7 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sinmun.delivery.testing import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     LiveNginx,
     LiveSinmun,
     free_port,

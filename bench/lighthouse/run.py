@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
-from sinmun.delivery.testing import LiveNginx, LiveSinmun, http_get  # noqa: E402
+from tests.support.servers import LiveNginx, LiveSinmun, http_get  # noqa: E402
 
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (

@@ -41,7 +41,7 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from sinmun.delivery.testing import (  # noqa: E402
+from tests.support.servers import (  # noqa: E402
     SINMUN,
     LiveNginx,
     LiveSinmun,

@@ -8,6 +8,11 @@ SQL, and for each call puts the real values in their places and hands the SQL to
 Django's own iterator, so model instances, ``select_related`` objects and field
 converters come out exactly as from the ORM. If the placeholders cannot be found in the
 compiled parameters (an unusual backend), every call simply runs the ORM.
+
+That fallback is silent to a reader and to any test that compares results, so it is
+guarded: it logs a warning, ``SINMUN_PREPARED_QUERY_STRICT`` (on in the test settings)
+makes it raise :class:`PreparedQueryUnavailable` instead, and
+sinmun/core/tests/test_prepared.py asserts that the reader pages' queries are prepared.
 """
 
 from __future__ import annotations
@@ -17,10 +22,15 @@ import logging
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Field, QuerySet
 
 logger = logging.getLogger(__name__)
+
+
+class PreparedQueryUnavailable(RuntimeError):
+    """A placeholder was not found in the compiled SQL's parameters (strict mode only)."""
 
 
 class PreparedQuery:
@@ -52,10 +62,19 @@ class PreparedQuery:
             marker = self._db_value(field, placeholder, connection)
             found = [i for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
             if not found:
+                if getattr(settings, "SINMUN_PREPARED_QUERY_STRICT", False):
+                    raise PreparedQueryUnavailable(
+                        f"prepared query: placeholder {name!r} not found in the parameters "
+                        f"on {connection.vendor}; every call would run the ORM"
+                    )
                 logger.warning("prepared query: %s not found in the parameters", name)
                 return None
             slots += [(i, name) for i in found]
         return queryset, compiler, sql, params, slots
+
+    def is_prepared(self, using: str = "default") -> bool:
+        """Whether calls on ``using`` run the kept SQL (False: not yet, or the ORM fallback)."""
+        return bool(self._prepared.get((using, connections[using].vendor)))
 
     def __call__(self, *, using: str = "default", **values) -> list:
         connection = connections[using]

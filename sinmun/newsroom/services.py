@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from sinmun.articles.models import Article
+from sinmun.core.changes import announce
 from sinmun.core.versions import versioned_key
 
 from .models import Correction, HomeFeatured, HomeLayout, LatePublication
@@ -118,6 +119,20 @@ def article_modified_follow(*, article_ids, at: datetime) -> None:
     Article.objects.filter(pk__in=list(article_ids)).filter(
         Q(modified_at__isnull=True) | Q(modified_at__lt=at), first_published_at__lt=at
     ).update(modified_at=at)
+
+
+def correction_add_many(*, article_id: int, notes: list[tuple[str, datetime]]) -> None:
+    """Add dated correction notes (note, created_at) to an article in one insert: an
+    import's history, where each note keeps the time it was made. The article's 수정
+    time follows the latest; a bulk insert sends no signals, so this announces it."""
+    if not notes:
+        return
+    Correction.objects.bulk_create(
+        Correction(article_id=article_id, note=note, created_at=created_at)
+        for note, created_at in notes
+    )
+    article_modified_follow(article_ids=[article_id], at=max(when for _, when in notes))
+    announce("corrections", [article_id], reason="imported")
 
 
 @dataclass

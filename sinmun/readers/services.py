@@ -208,6 +208,11 @@ def _email_deliver(*, article, sender_name, sender_email, recipient, message) ->
 # --- 추천 (likes) ---------------------------------------------------------------
 
 
+def article_counter_create(*, article_id: int, views: int = 0, likes: int = 0) -> ArticleCounter:
+    """The reader counts of a new article, starting where an imported archive left them."""
+    return ArticleCounter.objects.create(article_id=article_id, views=views, likes=likes)
+
+
 class LikeRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)

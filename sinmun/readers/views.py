@@ -69,15 +69,15 @@ def _reader_csrf_path() -> str:
     return reverse("readers:root")
 
 
-class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
-        return reason
+def _csrf_failure(request) -> bool:
+    """Run Django's CSRF check; True when it refuses the request.
 
-
-def _csrf_failure(request) -> str | None:
-    """Run Django's CSRF check; return the reason it failed, or None."""
-    result = _CsrfCheck(lambda r: None).process_view(request, _csrf_checked_view, (), {})
-    return result if isinstance(result, str) else None
+    Through the middleware's documented hook: ``process_view`` returns None to let the
+    request through, or a response (Django's 403) to refuse it. Anything but None is a
+    refusal, so the check fails closed; the views answer with their own Korean message.
+    """
+    middleware = CsrfViewMiddleware(lambda r: None)
+    return middleware.process_view(request, _csrf_checked_view, (), {}) is not None
 
 
 def _csrf_checked_view(request):  # a stand-in callback without csrf_exempt

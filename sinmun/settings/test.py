@@ -18,6 +18,9 @@ WHITENOISE_USE_FINDERS = True
 # The application page cache is off by default in tests, so a test that changes a row
 # without publishing still sees its change; sinmun/delivery/tests turn it on.
 SINMUN_PAGE_CACHE = False
+# A prepared query that cannot find its placeholders raises instead of quietly running
+# the ORM on every call (sinmun/core/prepared.py).
+SINMUN_PREPARED_QUERY_STRICT = True
 SINMUN_PURGE_REPEAT_SECONDS = 0
 CACHES["pages"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -10,8 +10,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from sinmun.articles.models import Article, Reporter
-from sinmun.core.testing import make_section
 from sinmun.newsroom.roles import DESK, REPORTER
+from tests.support.factories import make_section
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

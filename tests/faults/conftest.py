@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sinmun.delivery.testing import REPO, LiveProcess, admin_session, free_port, port_open
+from tests.support.servers import REPO, LiveProcess, admin_session, free_port, port_open
 
 SINMUN = [sys.executable, "-m", "sinmun.cli"]
 ROUNDS = int(os.environ.get("SINMUN_FAULT_ROUNDS", "2"))

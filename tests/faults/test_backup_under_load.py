@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sinmun.delivery.testing import REPO, drop_postgres, fresh_postgres, postgres_available
+from tests.support.servers import REPO, drop_postgres, fresh_postgres, postgres_available
 
 from .conftest import FULL, base_env, copy_site, prepare_site, python_in_site, sinmun
 

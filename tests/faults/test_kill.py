@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from sinmun.delivery.testing import REPO
+from tests.support.servers import REPO
 
 from .conftest import (
     ROUNDS,

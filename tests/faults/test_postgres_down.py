@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from sinmun.delivery.testing import http_get
+from tests.support.servers import http_get
 
 from .conftest import (
     Gunicorn,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from sinmun.delivery.testing import REPO
+from tests.support.servers import REPO
 
 from .conftest import SINMUN, base_env, copy_site, python_in_site, snapshot
 

@@ -14,9 +14,9 @@ from aiosmtpd.controller import Controller
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article
-from sinmun.delivery.testing import free_port
 from sinmun.readers.tests.conftest import Inbox
+from tests.support.factories import make_article
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.django_db
 

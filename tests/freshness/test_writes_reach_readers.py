@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from sinmun.delivery.testing import LiveSinmun, http_get
+from tests.support.servers import LiveSinmun, http_get
 
 from ..production.conftest import (  # noqa: F401 - fixtures used by name
     article_ids,

@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article, make_reporter
 from sinmun.readers.tests.conftest import smtp_server  # noqa: F401 - the fixture
+from tests.support.factories import make_article, make_reporter
 
 from . import tally
 

@@ -24,7 +24,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from sinmun.core.testing import make_article, make_reporter, make_section
+from tests.support.factories import make_article, make_reporter, make_section
 
 from . import tally
 from .checks import page_problems

@@ -140,7 +140,7 @@ def test_hot_reader_queries_use_an_index(archive, client, settings):
     os.environ.get("SINMUN_PLANS_NESTED") == "1", reason="already running inside the PostgreSQL run"
 )
 def test_the_same_plans_on_postgresql():
-    from sinmun.delivery.testing import postgres_available
+    from tests.support.servers import postgres_available
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("this run is already on PostgreSQL (the test above covered it)")

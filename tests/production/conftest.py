@@ -1,5 +1,5 @@
 """Live stacks for the production tests: sinmun serve (gunicorn) in subprocesses, nginx
-with deploy/nginx's configuration, PostgreSQL and Redis. See sinmun/delivery/testing.py.
+with deploy/nginx's configuration, PostgreSQL and Redis. See tests/support/servers.py.
 
 These tests need no Django test database: they talk HTTP to real servers.
 """
@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from sinmun.delivery.testing import (
+from tests.support.servers import (
     admin_session,
     drop_postgres,
     fresh_postgres,
@@ -106,7 +106,7 @@ def publish_title(server, pk: int, title: str):
     committed, the process, still finishing its purge)."""
     import subprocess
 
-    from sinmun.delivery.testing import REPO, SINMUN
+    from tests.support.servers import REPO, SINMUN
 
     process = subprocess.Popen(
         [*SINMUN, "shell", "-c", PUBLISH_SCRIPT.format(pk=pk, title=title)],

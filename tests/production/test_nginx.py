@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from sinmun.delivery.testing import LiveNginx, LiveSinmun, free_port, http_get
+from tests.support.servers import LiveNginx, LiveSinmun, free_port, http_get
 
 from .conftest import article_ids, create_staff, publish_title, staff_session, wait_for
 

@@ -15,7 +15,7 @@ import pytest
 import redis
 import requests
 
-from sinmun.delivery.testing import REPO, LiveSinmun, free_port, http_get
+from tests.support.servers import REPO, LiveSinmun, free_port, http_get
 
 from .conftest import POSTGRES_DB, article_ids
 

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.contrib.auth.models import User
 
-from sinmun.core.testing import make_article, make_section
+from tests.support.factories import make_article, make_section
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

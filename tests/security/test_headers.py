@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sinmun.articles.models import Reporter
-from sinmun.core.testing import make_article, make_section
 from sinmun.newsroom.roles import DESK
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]

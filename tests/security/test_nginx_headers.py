@@ -10,7 +10,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from sinmun.delivery.testing import LiveNginx, LiveSinmun, free_port, nginx_binary
+from tests.support.servers import LiveNginx, LiveSinmun, free_port, nginx_binary
 
 APP_HEADERS = (
     "Content-Security-Policy",

@@ -16,8 +16,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article, make_section
 from sinmun.newsroom.roles import DESK
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -36,9 +36,9 @@ from wagtail.images import get_image_model
 from wagtail.models import UploadedFile, WorkflowState
 
 from sinmun.articles.models import Article, Reporter
-from sinmun.core.testing import make_article, make_section
 from sinmun.newsroom.roles import ADMIN, DESK, REPORTER
 from sinmun.sitesettings.models import Banner, SiteProfile
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

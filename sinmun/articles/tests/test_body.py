@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from sinmun.core.sanitize import clean_html
-from sinmun.core.testing import make_article
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

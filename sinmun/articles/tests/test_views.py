@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sinmun.articles.models import Article
 from sinmun.articles.selectors import article_neighbours
-from sinmun.core.testing import make_article, make_reporter, make_section
+from tests.support.factories import make_article, make_reporter, make_section
 
 pytestmark = pytest.mark.django_db
 

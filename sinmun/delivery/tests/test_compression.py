@@ -6,9 +6,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from sinmun.core.testing import make_article, make_section
 from sinmun.delivery import pagecache
 from sinmun.delivery.compression import CompressionMiddleware
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from sinmun.articles.models import Article, Section
 from sinmun.articles.selectors import article_get_public, article_neighbours, article_tag_list
-from sinmun.core.testing import make_article, make_section
 from sinmun.core.urls import fast_reverse
 from sinmun.delivery.pagecache import page_cache
 from sinmun.sitesettings.models import Banner, SiteProfile
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

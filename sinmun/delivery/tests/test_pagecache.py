@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from sinmun.core.testing import make_article, make_section
 from sinmun.delivery.pagecache import page_cache, page_key
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from sinmun.core.changes import Change, announce, paths_showing
-from sinmun.core.testing import make_article, make_reporter, make_section
+from tests.support.factories import make_article, make_reporter, make_section
 
 
 def article_cached_paths(*, article, reason="published"):
     return paths_showing(Change("article", frozenset({article.pk}), reason))
+
 
 pytestmark = pytest.mark.django_db
 

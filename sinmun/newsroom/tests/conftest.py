@@ -13,8 +13,8 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from sinmun.articles.models import Article, Reporter
-from sinmun.core.testing import make_article, make_section
 from sinmun.newsroom.roles import ADMIN, DESK, REPORTER
+from tests.support.factories import make_article, make_section
 
 PASSWORD = "newsroom-pass-1234"
 

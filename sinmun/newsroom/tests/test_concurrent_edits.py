@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article
+from tests.support.factories import make_article
 
 from .conftest import admin_url, article_form
 

@@ -11,10 +11,10 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article
 from sinmun.newsroom.models import Correction, HomeFeatured, HomeLayout
 from sinmun.newsroom.services import correction_append
 from sinmun.sitesettings.models import SiteProfile
+from tests.support.factories import make_article
 
 from .conftest import admin_url, article_form, make_draft
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from sinmun.articles.models import Article, Reporter
-from sinmun.core.testing import make_article, make_section
+from tests.support.factories import make_article, make_section
 
 from .conftest import admin_url, article_form, make_draft
 

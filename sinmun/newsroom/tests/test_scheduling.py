@@ -15,10 +15,10 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article
 from sinmun.newsroom.models import LatePublication
 from sinmun.newsroom.services import run_scheduled_jobs
 from sinmun.readers.models import ArticleCounter
+from tests.support.factories import make_article
 
 from .conftest import admin_url, article_form, make_draft
 

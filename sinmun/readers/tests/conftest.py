@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from sinmun.delivery.testing import free_port
+from tests.support.servers import free_port
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from sinmun.core.testing import make_article, make_reporter
 from sinmun.readers.models import ArticleCounter
+from tests.support.factories import make_article, make_reporter
 
 # A desktop browser's user agent: HeadlessChrome would be treated as a bot.
 DESKTOP_UA = (

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article, make_reporter
+from tests.support.factories import make_article, make_reporter
 
 pytestmark = pytest.mark.django_db
 

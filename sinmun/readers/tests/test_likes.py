@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article
 from sinmun.readers.models import ArticleCounter, ArticleLike
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +120,28 @@ def test_state_endpoint_scopes_csrf_cookie_to_reader_paths():
     assert cookie["path"] == "/reader/"
     assert len(response.cookies) == 1
     assert json.loads(response.content)["likes"] == 0
+
+
+@pytest.mark.parametrize("forgery", ["cross-site origin", "another visitor's token"])
+def test_a_forged_like_is_refused_and_counts_nothing(forgery):
+    # A real forgery, not a missing token: the request carries a well-formed token but
+    # comes from another site, or pairs the victim's cookie with the attacker's token.
+    article = make_article(likes=2)
+    victim = visitor()
+    token = victim.get(reverse("readers:article_state", args=[article.pk])).json()["csrfToken"]
+    if forgery == "cross-site origin":
+        victim.defaults["HTTP_ORIGIN"] = "https://evil.example"
+    else:
+        attacker = visitor(ip="198.51.100.66")
+        token = attacker.get(reverse("readers:article_state", args=[article.pk])).json()[
+            "csrfToken"
+        ]
+    response = victim.post(
+        reverse("readers:article_like", args=[article.pk]),
+        HTTP_X_CSRFTOKEN=token,
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 403
+    assert "보안 확인이 만료되었습니다" in response.json()["message"]
+    assert ArticleCounter.objects.get(article=article).likes == 2
+    assert not ArticleLike.objects.filter(article=article).exists()

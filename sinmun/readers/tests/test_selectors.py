@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sinmun.core.testing import make_article
 from sinmun.readers.models import ArticleViewHour
 from sinmun.readers.selectors import most_viewed_article_list
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from sinmun.core.testing import make_article
 from sinmun.readers import services, viewlog
 from sinmun.readers.models import ArticleCounter, ArticleViewHour, ViewLogPosition
 from sinmun.readers.viewlog import ingest_view_log
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_the_minute_job_counts_the_log(log):
 
 @pytest.mark.skipif(not os.path.exists("/usr/sbin/nginx"), reason="nginx is not installed")
 def test_nginx_answers_the_beacon_and_the_log_is_counted(tmp_path, settings):
-    from sinmun.delivery.testing import LiveNginx, free_port, http_get
+    from tests.support.servers import LiveNginx, free_port, http_get
 
     article = make_article(registered_at=timezone.now() - timedelta(hours=2))
     path = tmp_path / "nginx" / "logs" / "views.log"

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinmun.articles.models import Reporter, Section
-from sinmun.core.testing import make_article
+from tests.support.factories import make_article
 
 from .corpus import ARTICLES, REPORTERS, SECTIONS
 

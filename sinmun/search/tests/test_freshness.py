@@ -9,11 +9,11 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article, make_reporter, make_section
 from sinmun.search.analyzer import analyse_query
 from sinmun.search.backends import get_backend
 from sinmun.search.selectors import article_search
 from sinmun.transfer.jsonl import import_lines
+from tests.support.factories import make_article, make_reporter, make_section
 
 pytestmark = pytest.mark.django_db
 

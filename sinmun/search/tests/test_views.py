@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from sinmun.core.testing import make_article, make_reporter, make_section
+from tests.support.factories import make_article, make_reporter, make_section
 
 pytestmark = pytest.mark.django_db
 

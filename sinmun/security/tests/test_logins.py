@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from sinmun.core.testing import make_article, make_section
 from sinmun.newsroom.roles import DESK, REPORTER
+from tests.support.factories import make_article, make_section
 
 from .formdata import form_values
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article
+from tests.support.factories import make_article
 
 
 def make_image(title: str = "사진", size=(1600, 900), colour="navy"):

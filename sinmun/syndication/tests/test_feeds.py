@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sinmun.core.testing import make_article, make_reporter, make_section
+from tests.support.factories import make_article, make_reporter, make_section
 
 from .conftest import BASE, local_path
 from .factories import edit_and_republish, make_hidden_articles, make_photo_article

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article, make_reporter, make_section
 from sinmun.syndication import sitemaps
+from tests.support.factories import make_article, make_reporter, make_section
 
 from .conftest import BASE, local_path
 from .factories import edit_and_republish, make_hidden_articles

@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sinmun.articles import selectors
-from sinmun.core.testing import make_article, make_reporter, make_section
 from sinmun.sitesettings.selectors import site_context
 from sinmun.syndication.checks import check_site_verification
+from tests.support.factories import make_article, make_reporter, make_section
 
 from .conftest import BASE, local_path
 from .factories import edit_and_republish, make_hidden_articles, make_image, make_photo_article

@@ -7,11 +7,11 @@ from django.core.management.base import CommandError
 from wagtail.models import Revision
 
 from sinmun.articles.models import Article, Reporter, Section
-from sinmun.core.testing import make_article
 from sinmun.readers.models import ArticleCounter
 from sinmun.sitesettings.models import Banner, SiteProfile
 from sinmun.transfer.demo import DEMO_FILE, load_demo
 from sinmun.transfer.jsonl import import_jsonl, import_lines
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

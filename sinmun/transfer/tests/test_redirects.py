@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sinmun.core.testing import make_article
 from sinmun.transfer.jsonl import import_lines
 from sinmun.transfer.legacy import LegacyURLError, normalise_url
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

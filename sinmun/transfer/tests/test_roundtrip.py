@@ -11,13 +11,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision
 
 from sinmun.articles.models import Article, Reporter, Section
-from sinmun.core.testing import make_article
 from sinmun.newsroom.models import Correction
 from sinmun.newsroom.services import correction_append
 from sinmun.readers.models import ArticleCounter
 from sinmun.sitesettings.models import Banner, SiteProfile
 from sinmun.transfer.jsonl import SITE_FIELDS, import_jsonl, import_lines
 from sinmun.transfer.media import check_image, store_image
+from tests.support.factories import make_article
 
 from .helpers import make_image
 from .test_jsonl_extended import EXAMPLE

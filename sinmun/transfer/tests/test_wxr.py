@@ -7,10 +7,10 @@ from django.utils.text import slugify
 from wagtail.images import get_image_model
 
 from sinmun.articles.models import Article
-from sinmun.core.testing import make_article
 from sinmun.readers.models import ArticleCounter
 from sinmun.transfer.models import LegacyURL
 from sinmun.transfer.wxr import import_wxr, is_wxr
+from tests.support.factories import make_article
 
 from .helpers import WXR_FILE, make_uploads
 

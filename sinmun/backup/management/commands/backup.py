@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sinmun.backup.archive import BackupError, create_backup
+from sinmun.backup.archive import create_backup
+from sinmun.backup.manifest import BackupError
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sinmun.backup.archive import BackupError, read_archive, restore_backup
+from sinmun.backup.manifest import BackupError
+from sinmun.backup.restoring import read_archive, restore_backup
 
 
 class Command(BaseCommand):
