@@ -31,10 +31,10 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
-from sinmun.core.sanitize import clean_html, editor_can_open, editor_html, plain_text, shorten
+from sinmun.core.sanitize import clean_html, editor_html, plain_text, shorten
 from sinmun.core.urls import fast_reverse
 
-from .blocks import ArticleBodyBlock
+from .blocks import ArticleBodyBlock, editor_can_open
 
 EXCERPT_LENGTH = 160
 

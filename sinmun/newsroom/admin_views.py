@@ -223,5 +223,5 @@ class ArticleIndexView(snippets.IndexView):
 
 VIEW_CLASSES["index_view_class"] = ArticleIndexView
 
-# For the article SnippetViewSet (sinmun/articles/wagtail_hooks.py) to inherit.
+# For the article SnippetViewSet (article_admin.py) to inherit.
 ArticleViewClassesMixin = type("ArticleViewClassesMixin", (), dict(VIEW_CLASSES))

@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from sinmun.articles.models import Article
 
+from . import article_admin  # noqa: F401 - registers the article, section and reporter admin
 from .models import Correction, LatePublication
 
 LATE_PANEL_DAYS = 7

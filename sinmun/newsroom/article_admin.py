@@ -1,11 +1,14 @@
+"""The desk's admin of the archive: articles, sections and reporters as Wagtail snippets
+(registered from wagtail_hooks.py)."""
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from sinmun.newsroom.admin_views import ArticleViewClassesMixin
-from sinmun.newsroom.listing import ArticleFilterSet, DeskStatusColumn, article_listing_queryset
+from sinmun.articles.models import Article, Reporter, Section
 
-from .models import Article, Reporter, Section
+from .admin_views import ArticleViewClassesMixin
+from .listing import ArticleFilterSet, DeskStatusColumn, article_listing_queryset
 
 
 # ArticleViewClassesMixin: every admin view asks the newsroom's article permission policy
