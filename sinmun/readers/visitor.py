@@ -105,7 +105,7 @@ def is_prefetch(request) -> bool:
 
 # What a browser's Sec-Fetch-Site may say for a beacon sent by one of our own pages:
 # "same-origin", or "none" (the reader typed or bookmarked the address, no page sent it).
-SAME_SITE_FETCH = frozenset({"same-origin", "none"})
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
 
 def _own_host(host: str) -> bool:
@@ -131,7 +131,7 @@ def is_cross_site(request) -> bool:
     (services.view_record) is for.
     """
     fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "").strip().lower()
-    if fetch_site in SAME_SITE_FETCH:
+    if fetch_site in OWN_FETCH_SITES:
         return False
     if fetch_site == "cross-site":
         return True
