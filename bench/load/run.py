@@ -111,6 +111,10 @@ class Stack:
             "SINMUN_BEHIND_PROXY": "true",
             "SINMUN_SECRET_KEY": "load-" + "x" * 50,
             "SINMUN_SCHEDULER": "off",
+            # All the load comes from 127.0.0.1: lift the per-address view caps so the
+            # beacons do a reader's work (count), not a capped one's.
+            "SINMUN_VIEWS_PER_ADDRESS": "1000000000",
+            "SINMUN_VIEWS_PER_ADDRESS_HOUR": "1000000000",
         }
         if args.production:
             env["DATABASE_URL"] = fresh_postgres(args.database_name)

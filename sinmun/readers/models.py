@@ -83,6 +83,31 @@ class ArticleViewSeen(models.Model):
         indexes = [models.Index(fields=["seen_at"], name="view_seen_time")]
 
 
+class ViewAddressCount(models.Model):
+    """Views counted from one client address in a fixed window (the database and view
+    log paths; with Redis these are keys with an expiry).
+
+    ``address`` is ``visitor.address_hash`` (keyed, the raw address is never stored).
+    ``article_id`` is the article for the per-article cap (30-minute windows) and 0 for
+    the address's total over all articles (one-hour windows); a plain integer rather than
+    a foreign key so the total fits the same unique constraint. Rows whose window has
+    ended are pruned by ``flush_view_counts``.
+    """
+
+    address = models.CharField(max_length=64)
+    article_id = models.PositiveIntegerField()
+    window = models.DateTimeField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "article_id", "window"], name="view_address_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["window"], name="view_address_time")]
+
+
 class ViewFlushBatch(models.Model):
     """A batch of Redis view counts already applied to the database.
 

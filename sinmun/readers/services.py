@@ -26,7 +26,14 @@ from sinmun.articles.models import Article
 from sinmun.core.versions import versioned_key
 
 from .forms import LINE_BREAKS
-from .models import ArticleCounter, ArticleLike, ArticleViewHour, ArticleViewSeen, ViewFlushBatch
+from .models import (
+    ArticleCounter,
+    ArticleLike,
+    ArticleViewHour,
+    ArticleViewSeen,
+    ViewAddressCount,
+    ViewFlushBatch,
+)
 from .ratelimit import Limit, LimitUnavailable, hit
 
 logger = logging.getLogger(__name__)
@@ -265,13 +272,26 @@ def like_exists(*, article_id: int, visitor: str) -> bool:
 
 # --- view counting --------------------------------------------------------------
 
+# One visitor once per article per 30 minutes, and one address (however many user agents
+# it cycles) at most ARGV[3] views of the article per 30-minute window and ARGV[4] views
+# in all per hour: all checked and counted in one atomic script. A capped view leaves no
+# trace, so it is not counted later either.
 SEEN_SCRIPT = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  redis.call('SADD', KEYS[3], KEYS[2])
-  return 1
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
 end
-return 0
+if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[3])
+   or tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[4]) then
+  return 0
+end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+redis.call('INCR', KEYS[5])
+redis.call('EXPIRE', KEYS[5], ARGV[6])
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+redis.call('SADD', KEYS[3], KEYS[2])
+return 1
 """
 
 # Move an hour's counts aside under a unique batch name, atomically with forgetting
@@ -317,36 +337,85 @@ def _article_is_public(article_id: int) -> bool:
     return known
 
 
-def view_record(*, article_id: int, visitor: str, now: datetime | None = None) -> bool:
-    """Count one view of ``article_id`` by ``visitor`` unless counted in the last 30
-    minutes; return whether it counted. Bots and prefetches are filtered by the view."""
+# One address may add at most this many views to one article per 30-minute window, and
+# this many in all per hour (settings SINMUN_VIEWS_PER_ADDRESS and
+# SINMUN_VIEWS_PER_ADDRESS_HOUR; readers/README.md explains the numbers). Each visitor
+# (address + user agent) still counts once per article per 30 minutes below the caps.
+VIEWS_PER_ADDRESS = 20
+VIEWS_PER_ADDRESS_HOUR = 240
+ADDRESS_ARTICLE_WINDOW = VIEW_WINDOW
+ADDRESS_TOTAL_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class AddressWindows:
+    """The two fixed windows a view from one address at ``now`` falls in, and their caps."""
+
+    article_start: datetime
+    total_start: datetime
+    per_article: int
+    total: int
+
+
+def address_windows(now: datetime) -> AddressWindows:
+    """Fixed windows (as ratelimit.py's), the same on every path and every machine."""
+    epoch = now.timestamp()
+    article_seconds = int(ADDRESS_ARTICLE_WINDOW.total_seconds())
+    total_seconds = int(ADDRESS_TOTAL_WINDOW.total_seconds())
+    return AddressWindows(
+        article_start=datetime.fromtimestamp(epoch // article_seconds * article_seconds, tz=UTC),
+        total_start=datetime.fromtimestamp(epoch // total_seconds * total_seconds, tz=UTC),
+        per_article=getattr(settings, "SINMUN_VIEWS_PER_ADDRESS", VIEWS_PER_ADDRESS),
+        total=getattr(settings, "SINMUN_VIEWS_PER_ADDRESS_HOUR", VIEWS_PER_ADDRESS_HOUR),
+    )
+
+
+def view_record(
+    *, article_id: int, visitor: str, address: str | None = None, now: datetime | None = None
+) -> bool:
+    """Count one view of ``article_id`` by ``visitor`` (from ``address``, a keyed hash of
+    the client address) unless that visitor was counted in the last 30 minutes or the
+    address has reached its caps; return whether it counted. Bots, prefetches and
+    cross-site beacons are filtered by the view. A caller that knows no address (a
+    script, a test) passes none and each visitor is capped as its own address."""
     now = now or timezone.now()
+    address = address if address is not None else visitor
     if not _article_is_public(article_id):
         return False
     if settings.REDIS_URL:
         try:
-            return _view_record_redis(article_id, visitor, now)
+            return _view_record_redis(article_id, visitor, address, now)
         except Exception as exc:  # noqa: BLE001 - Redis down: count in the database instead
             logger.warning("view counting fell back to the database: %s", exc)
-    return _view_record_db(article_id, visitor, now)
+    return _view_record_db(article_id, visitor, address, now)
 
 
-def _view_record_redis(article_id: int, visitor: str, now: datetime) -> bool:
+def _view_record_redis(article_id: int, visitor: str, address: str, now: datetime) -> bool:
     prefix = _prefix()
     hour = int(_hour_start(now).timestamp())
+    windows = address_windows(now)
+    article_key = f"{prefix}addr:{address}:{article_id}:{int(windows.article_start.timestamp())}"
+    total_key = f"{prefix}addr:{address}:all:{int(windows.total_start.timestamp())}"
     result = _redis().eval(
         SEEN_SCRIPT,
-        3,
+        5,
         f"{prefix}seen:{article_id}:{visitor}",
         f"{prefix}hour:{hour}",
         f"{prefix}hours",
+        article_key,
+        total_key,
         int(VIEW_WINDOW.total_seconds()),
         article_id,
+        windows.per_article,
+        windows.total,
+        # A minute past the window's end, so a clock a little behind still finds it.
+        int(ADDRESS_ARTICLE_WINDOW.total_seconds()) + 60,
+        int(ADDRESS_TOTAL_WINDOW.total_seconds()) + 60,
     )
     return bool(result)
 
 
-def _view_record_db(article_id: int, visitor: str, now: datetime) -> bool:
+def _view_record_db(article_id: int, visitor: str, address: str, now: datetime) -> bool:
     with transaction.atomic():
         renewed = ArticleViewSeen.objects.filter(
             article_id=article_id, visitor=visitor, seen_at__lte=now - VIEW_WINDOW
@@ -359,7 +428,35 @@ def _view_record_db(article_id: int, visitor: str, now: datetime) -> bool:
                     )
             except IntegrityError:
                 return False  # counted less than 30 minutes ago
+        windows = address_windows(now)
+        if not (
+            _address_take(address, article_id, windows.article_start, windows.per_article)
+            and _address_take(address, 0, windows.total_start, windows.total)
+        ):
+            # Capped: undo the visitor's window too, as the Redis script never sets it.
+            transaction.set_rollback(True)
+            return False
         _views_add(article_id, _hour_start(now), 1)
+    return True
+
+
+def _address_take(address: str, article_id: int, window: datetime, cap: int) -> bool:
+    """Use one view of the address's allowance in ``window`` (inside a transaction); return
+    whether there was one left. The guarded UPDATE is atomic, so concurrent beacons from
+    one address cannot pass the cap together."""
+    rows = ViewAddressCount.objects.filter(address=address, article_id=article_id, window=window)
+    if rows.filter(views__lt=cap).update(views=F("views") + 1):
+        return True
+    if cap < 1 or rows.exists():
+        return False
+    try:
+        with transaction.atomic():
+            ViewAddressCount.objects.create(
+                address=address, article_id=article_id, window=window, views=1
+            )
+    except IntegrityError:
+        # Another beacon from the address created it first: take from that row.
+        return bool(rows.filter(views__lt=cap).update(views=F("views") + 1))
     return True
 
 
@@ -404,6 +501,9 @@ def flush_view_counts(*, now: datetime | None = None) -> FlushReport:
 
         report.views += ingest_view_log().views
     ArticleViewSeen.objects.filter(seen_at__lt=now - VIEW_WINDOW).delete()
+    # Every address window has ended an hour after it started; one more hour for view log
+    # lines counted late.
+    ViewAddressCount.objects.filter(window__lt=now - 2 * ADDRESS_TOTAL_WINDOW).delete()
     ViewFlushBatch.objects.filter(applied_at__lt=now - timedelta(days=7)).delete()
     return report
 

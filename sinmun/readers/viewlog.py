@@ -5,8 +5,13 @@ Behind nginx (deploy/nginx, ``render.py --view-log PATH``) the view beacon
 writes one JSON line per beacon to the view log, at tens of thousands of requests a
 second. ``ingest_view_log`` (run by the scheduler's minute job, ``flush_view_counts``,
 when ``SINMUN_VIEW_LOG`` names the file) counts those lines with the same rules as the
-app's beacon: bots and prefetches are skipped, and a reader (keyed hash of address and
-user agent) counts once per article per 30 minutes (``ArticleViewSeen``).
+app's beacon: bots, prefetches and beacons from another site's page (the line's
+``sec_fetch_site``, ``origin`` and ``referer``; lines written before the log format had
+them still parse and are judged without them) are skipped, a reader (keyed hash of
+address and user agent) counts once per article per 30 minutes (``ArticleViewSeen``),
+and one address at most ``SINMUN_VIEWS_PER_ADDRESS`` times per article per 30-minute
+window and ``SINMUN_VIEWS_PER_ADDRESS_HOUR`` times an hour (``ViewAddressCount``, the
+same windows as the app's path, by the line's time).
 
 Exactly once: the position (file inode and byte offset) is stored in the database in
 the same transaction as the counts of the lines before it, so a crash at any point
@@ -32,8 +37,8 @@ from django.utils import timezone
 
 from sinmun.articles.models import Article
 
-from .models import ArticleViewSeen, ViewLogPosition
-from .visitor import is_bot, is_prefetch, visitor_hash
+from .models import ArticleViewSeen, ViewAddressCount, ViewLogPosition
+from .visitor import address_hash, is_bot, is_cross_site, is_prefetch, visitor_hash
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +66,22 @@ class _LogRequest:
             "HTTP_PURPOSE": record.get("purpose", ""),
             "HTTP_X_PURPOSE": record.get("x_purpose", ""),
             "HTTP_X_MOZ": record.get("x_moz", ""),
+            "HTTP_SEC_FETCH_SITE": record.get("sec_fetch_site", ""),
+            "HTTP_ORIGIN": record.get("origin", ""),
+            "HTTP_REFERER": record.get("referer", ""),
         }
 
 
-def _parse(line: bytes) -> tuple[int, str, datetime] | None:
-    """Return (article id, visitor, time) for a countable beacon line, else None."""
+@dataclass(frozen=True)
+class _Beacon:
+    article_id: int
+    visitor: str
+    address: str
+    when: datetime
+
+
+def _parse(line: bytes) -> _Beacon | None:
+    """Return the beacon a countable line records, else None."""
     try:
         record = json.loads(line)
     except ValueError:
@@ -76,66 +92,139 @@ def _parse(line: bytes) -> tuple[int, str, datetime] | None:
     if not match:
         return None
     request = _LogRequest(record)
-    if is_bot(request) or is_prefetch(request):
+    if is_bot(request) or is_prefetch(request) or is_cross_site(request):
         return None
     try:
         when = datetime.fromtimestamp(float(record["t"]), tz=UTC)
     except (KeyError, TypeError, ValueError):
         return None
-    return int(match.group(1)), visitor_hash(request), when
+    return _Beacon(int(match.group(1)), visitor_hash(request), address_hash(request), when)
 
 
 def _count(lines: list[bytes], report: IngestReport) -> None:
     """Count ``lines`` into the counters (inside the caller's transaction)."""
-    from .services import VIEW_WINDOW, _hour_start, _views_add
+    from .services import _hour_start, _views_add
 
     beacons = [parsed for line in lines if (parsed := _parse(line))]
     report.lines += len(lines)
     report.skipped += len(lines) - len(beacons)
     if not beacons:
         return
-    article_ids = {a for a, _, _ in beacons}
     public = set(
         Article.objects.public(timezone.now())
-        .filter(pk__in=article_ids)
+        .filter(pk__in={b.article_id for b in beacons})
         .values_list("pk", flat=True)
     )
-    beacons = [b for b in beacons if b[0] in public]
+    beacons = sorted((b for b in beacons if b.article_id in public), key=lambda b: b.when)
     if not beacons:
         return
-    visitors = {v for _, v, _ in beacons}
-    existing = {
-        (row.article_id, row.visitor): row
-        for row in ArticleViewSeen.objects.filter(
-            article_id__in={a for a, _, _ in beacons}, visitor__in=visitors
-        )
-    }
-    seen = {key: row.seen_at for key, row in existing.items()}
-    changed: dict[tuple[int, str], datetime] = {}
+    seen = _SeenWindows(beacons)
+    allowance = _AddressAllowance(beacons)
     counts: dict[tuple[int, datetime], int] = {}
-    for article_id, visitor, when in sorted(beacons, key=lambda b: b[2]):
-        key = (article_id, visitor)
-        last = seen.get(key)
-        if last is not None and when - last < VIEW_WINDOW:
+    for beacon in beacons:
+        if not seen.is_new(beacon) or not allowance.take(beacon):
             continue
-        seen[key] = changed[key] = when
-        hour = _hour_start(when)
-        counts[(article_id, hour)] = counts.get((article_id, hour), 0) + 1
-    updates, creates = [], []
-    for key, when in changed.items():
-        row = existing.get(key)
-        if row is not None:
-            row.seen_at = when
-            updates.append(row)
-        else:
-            creates.append(ArticleViewSeen(article_id=key[0], visitor=key[1], seen_at=when))
-    if updates:
-        ArticleViewSeen.objects.bulk_update(updates, ["seen_at"], batch_size=500)
-    if creates:
-        ArticleViewSeen.objects.bulk_create(creates, batch_size=500)
+        seen.mark(beacon)
+        hour = _hour_start(beacon.when)
+        counts[(beacon.article_id, hour)] = counts.get((beacon.article_id, hour), 0) + 1
+    seen.save()
+    allowance.save()
     for (article_id, hour), count in sorted(counts.items()):
         _views_add(article_id, hour, count)
     report.views += sum(counts.values())
+
+
+class _SeenWindows:
+    """The readers' 30-minute windows (``ArticleViewSeen``) for a piece of the log: read
+    once, decided in memory, written back in bulk."""
+
+    def __init__(self, beacons: list[_Beacon]):
+        self.existing = {
+            (row.article_id, row.visitor): row
+            for row in ArticleViewSeen.objects.filter(
+                article_id__in={b.article_id for b in beacons},
+                visitor__in={b.visitor for b in beacons},
+            )
+        }
+        self.seen = {key: row.seen_at for key, row in self.existing.items()}
+        self.changed: dict[tuple[int, str], datetime] = {}
+
+    def is_new(self, beacon: _Beacon) -> bool:
+        from .services import VIEW_WINDOW
+
+        last = self.seen.get((beacon.article_id, beacon.visitor))
+        return last is None or beacon.when - last >= VIEW_WINDOW
+
+    def mark(self, beacon: _Beacon) -> None:
+        key = (beacon.article_id, beacon.visitor)
+        self.seen[key] = self.changed[key] = beacon.when
+
+    def save(self) -> None:
+        updates, creates = [], []
+        for key, when in self.changed.items():
+            row = self.existing.get(key)
+            if row is not None:
+                row.seen_at = when
+                updates.append(row)
+            else:
+                creates.append(ArticleViewSeen(article_id=key[0], visitor=key[1], seen_at=when))
+        if updates:
+            ArticleViewSeen.objects.bulk_update(updates, ["seen_at"], batch_size=500)
+        if creates:
+            ArticleViewSeen.objects.bulk_create(creates, batch_size=500)
+
+
+class _AddressAllowance:
+    """The per-address caps (``ViewAddressCount``) for a piece of the log, in the same
+    fixed windows as the app's path (services.address_windows), by each line's time."""
+
+    def __init__(self, beacons: list[_Beacon]):
+        from .services import address_windows
+
+        self.windows = {b: address_windows(b.when) for b in beacons}
+        # An hour's window starts no later than the half hour's within it.
+        earliest = min(w.total_start for w in self.windows.values())
+        self.existing = {
+            (row.address, row.article_id, row.window): row
+            for row in ViewAddressCount.objects.filter(
+                address__in={b.address for b in beacons}, window__gte=earliest
+            )
+        }
+        self.used = {key: row.views for key, row in self.existing.items()}
+        self.changed: set[tuple[str, int, datetime]] = set()
+
+    def take(self, beacon: _Beacon) -> bool:
+        """Use one view of the address's allowance; return whether there was one left."""
+        windows = self.windows[beacon]
+        keys = [
+            ((beacon.address, beacon.article_id, windows.article_start), windows.per_article),
+            ((beacon.address, 0, windows.total_start), windows.total),
+        ]
+        if any(self.used.get(key, 0) >= cap for key, cap in keys):
+            return False
+        for key, _cap in keys:
+            self.used[key] = self.used.get(key, 0) + 1
+            self.changed.add(key)
+        return True
+
+    def save(self) -> None:
+        updates, creates = [], []
+        for key in self.changed:
+            row = self.existing.get(key)
+            if row is not None:
+                row.views = self.used[key]
+                updates.append(row)
+            else:
+                address, article_id, window = key
+                creates.append(
+                    ViewAddressCount(
+                        address=address, article_id=article_id, window=window, views=self.used[key]
+                    )
+                )
+        if updates:
+            ViewAddressCount.objects.bulk_update(updates, ["views"], batch_size=500)
+        if creates:
+            ViewAddressCount.objects.bulk_create(creates, batch_size=500)
 
 
 def _rotated_file(path: Path, inode: int) -> Path | None:

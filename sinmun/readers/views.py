@@ -25,7 +25,7 @@ from .services import (
     like_exists,
     view_record,
 )
-from .visitor import address_hash, is_bot, is_prefetch, visitor_hash
+from .visitor import address_hash, is_bot, is_cross_site, is_prefetch, visitor_hash
 
 RANKING_SIZE = 30
 PERIODS = [
@@ -264,10 +264,14 @@ def article_like(request, pk):
 @require_POST
 @csrf_exempt
 def article_view_beacon(request, pk):
-    """Count a view (sendBeacon from reader.js). Always 204; bots and prefetches are
-    answered the same way but not counted."""
-    if not (is_bot(request) or is_prefetch(request)):
-        view_record(article_id=pk, visitor=visitor_hash(request))
+    """Count a view (sendBeacon from reader.js). Always 204; bots, prefetches and beacons
+    sent by another site's page are answered the same way but not counted.
+
+    204 even when refused: sendBeacon ignores the answer and reader.js's fetch fallback
+    swallows it, so an error status would only put a red line in a reader's console and
+    tell a forger what was refused."""
+    if not (is_bot(request) or is_prefetch(request) or is_cross_site(request)):
+        view_record(article_id=pk, visitor=visitor_hash(request), address=address_hash(request))
     response = HttpResponse(status=204)
     add_never_cache_headers(response)
     return response

@@ -14,8 +14,10 @@ import hmac
 import ipaddress
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 # Crawlers, link previewers, monitors and scripts. Matching is case-insensitive.
 BOT_PATTERN = re.compile(
@@ -99,3 +101,48 @@ def is_prefetch(request) -> bool:
         if "prefetch" in value or "prerender" in value or "preview" in value:
             return True
     return False
+
+
+# What a browser's Sec-Fetch-Site may say for a beacon sent by one of our own pages:
+# "same-origin", or "none" (the reader typed or bookmarked the address, no page sent it).
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+
+
+def _own_host(host: str) -> bool:
+    """Whether ``host`` (``name[:port]``) is this site: ALLOWED_HOSTS or SINMUN_BASE_URL."""
+    domain, _port = split_domain_port(host.lower())
+    if not domain:
+        return False
+    base = urlsplit(getattr(settings, "SINMUN_BASE_URL", "")).netloc
+    own = [*settings.ALLOWED_HOSTS, split_domain_port(base.lower())[0]]
+    return validate_host(domain, [h for h in own if h])
+
+
+def is_cross_site(request) -> bool:
+    """Whether another site's page sent this request (a beacon to refuse).
+
+    Browsers set ``Sec-Fetch-Site`` and no page can forge it: "same-origin" and "none"
+    pass, "cross-site" is refused. "same-site" (a sibling subdomain, which may or may not
+    be ours) and a request without the header (older browsers, the view log's older
+    lines) are decided by the ``Origin``, else the ``Referer``: it must name one of our
+    own hosts, and ``Origin: null`` (a sandboxed frame, a file) does not. A request with
+    neither header and no Sec-Fetch-Site says nothing either way and passes: a script
+    can send any header it likes, which is what the per-address cap
+    (services.view_record) is for.
+    """
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "").strip().lower()
+    if fetch_site in OWN_FETCH_SITES:
+        return False
+    if fetch_site == "cross-site":
+        return True
+    origin = request.META.get("HTTP_ORIGIN", "").strip()
+    source = origin or request.META.get("HTTP_REFERER", "").strip()
+    if not source:
+        return fetch_site != ""  # a browser that says "same-site" sends an Origin
+    if source.lower() == "null":
+        return True
+    try:
+        netloc = urlsplit(source).netloc
+    except ValueError:
+        return True
+    return not _own_host(netloc.rsplit("@", 1)[-1])

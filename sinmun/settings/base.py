@@ -315,6 +315,11 @@ SINMUN_BEHIND_PROXY = env_bool("SINMUN_BEHIND_PROXY", default=False)
 SINMUN_TRUSTED_PROXIES = (
     env_list("SINMUN_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]) if SINMUN_BEHIND_PROXY else []
 )
+# One client address, however many user agents it sends, adds at most this many views to
+# one article per 30-minute window and this many in all per hour; enough for an office or
+# a classroom behind one NAT (sinmun/readers/README.md explains the numbers).
+SINMUN_VIEWS_PER_ADDRESS = int(os.environ.get("SINMUN_VIEWS_PER_ADDRESS", "20"))
+SINMUN_VIEWS_PER_ADDRESS_HOUR = int(os.environ.get("SINMUN_VIEWS_PER_ADDRESS_HOUR", "240"))
 # The view log nginx writes when it answers the view beacon itself (deploy/nginx,
 # render.py --view-log); counted by the minute job (sinmun/readers/viewlog.py).
 SINMUN_VIEW_LOG = os.environ.get("SINMUN_VIEW_LOG", "")

@@ -171,6 +171,100 @@ def test_a_crash_halfway_loses_nothing_and_repeats_nothing(log, monkeypatch):
     assert views(article) == (10, 10)
 
 
+def test_one_address_cycling_user_agents_is_capped(log, settings):
+    """The same caps as the app's beacon, kept across pieces and runs (in the database)."""
+    settings.SINMUN_VIEWS_PER_ADDRESS = 3
+    article = make_article()
+    now = time.time()
+    append(log, *(line(article.pk, ua=f"{UA} {i}", t=now - 60 + i) for i in range(10)))
+    assert ingest_view_log().views == 3
+    append(
+        log,
+        line(article.pk, ua=UA + " later", t=now),
+        line(article.pk, ip="198.51.100.4", t=now),  # another address is not capped
+    )
+    assert ingest_view_log().views == 1
+    assert views(article) == (4, 4)
+
+
+def test_one_address_has_a_total_per_hour(log, settings):
+    settings.SINMUN_VIEWS_PER_ADDRESS = 3
+    settings.SINMUN_VIEWS_PER_ADDRESS_HOUR = 5
+    articles = [make_article() for _ in range(3)]
+    start = (time.time() // 3600) * 3600 - 3 * 3600  # an hour's window, three hours ago
+    append(
+        log,
+        *(
+            line(a.pk, ua=f"{UA} {i}", t=start + 60 + 10 * k + i)
+            for k, a in enumerate(articles)
+            for i in range(3)
+        ),
+        # The next hour's window (and a later half hour): the address counts again.
+        *(line(articles[2].pk, ua=f"{UA} next {i}", t=start + 3660 + i) for i in range(4)),
+    )
+    assert ingest_view_log().views == 8
+    assert [views(a)[0] for a in articles] == [
+        3,
+        2,
+        3,
+    ]  # the third: none in the first hour, three in the next
+
+
+def test_a_crash_halfway_keeps_the_address_caps_exact(log, monkeypatch, settings):
+    settings.SINMUN_VIEWS_PER_ADDRESS = 5
+    article = make_article()
+    append(log, *(line(article.pk, ua=f"{UA} {i}") for i in range(10)))
+    monkeypatch.setattr(viewlog, "READ_BYTES", len(line(article.pk, ua=UA + " 0")) * 3 + 5)
+    real = services._views_add
+    calls = {"n": 0}
+
+    def crashing(article_id, hour, count):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("killed")
+        return real(article_id, hour, count)
+
+    monkeypatch.setattr(services, "_views_add", crashing)
+    with pytest.raises(RuntimeError):
+        ingest_view_log()
+    assert views(article) == (3, 3)
+    monkeypatch.setattr(services, "_views_add", real)
+    ingest_view_log()
+    # The rolled-back piece used none of the address's allowance.
+    assert views(article) == (5, 5)
+
+
+@pytest.mark.parametrize(
+    ("fields", "counts"),
+    [
+        ({"sec_fetch_site": "cross-site", "origin": "https://views-for-sale.example"}, False),
+        ({"sec_fetch_site": "", "origin": "https://views-for-sale.example"}, False),
+        ({"sec_fetch_site": "", "origin": "", "referer": "https://views-for-sale.example/"}, False),
+        ({"sec_fetch_site": "", "origin": "null", "referer": ""}, False),
+        ({"sec_fetch_site": "same-origin", "origin": "https://news.sinmun.test"}, True),
+        ({"sec_fetch_site": "", "origin": "https://news.sinmun.test", "referer": ""}, True),
+        ({"sec_fetch_site": "", "origin": "", "referer": ""}, True),
+        ({}, True),  # a line written before the log format had these fields
+    ],
+    ids=[
+        "cross-site",
+        "foreign-origin",
+        "foreign-referer",
+        "null-origin",
+        "same-origin",
+        "own-origin",
+        "empty-fields",
+        "old-format",
+    ],
+)
+def test_cross_site_lines_are_not_counted(log, settings, fields, counts):
+    settings.ALLOWED_HOSTS = ["news.sinmun.test"]
+    article = make_article()
+    append(log, line(article.pk, **fields))
+    assert ingest_view_log().views == int(counts)
+    assert views(article)[0] == int(counts)
+
+
 def test_the_minute_job_counts_the_log(log):
     article = make_article()
     append(log, line(article.pk), line(article.pk, ua=UA + " 2"))
@@ -212,3 +306,51 @@ def test_nginx_answers_the_beacon_and_the_log_is_counted(tmp_path, settings):
     report = ingest_view_log()
     assert report.views == 15
     assert views(article) == (15, 15)
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/sbin/nginx"), reason="nginx is not installed")
+def test_nginx_logs_what_the_cross_site_and_address_rules_need(tmp_path, settings):
+    """Through real nginx: the log lines carry Sec-Fetch-Site, Origin and Referer, so the
+    minute job refuses another site's beacons, and one address cycling agents is capped."""
+    from sinmun.delivery.testing import LiveNginx, free_port
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.SINMUN_VIEWS_PER_ADDRESS = 4
+    article = make_article(registered_at=timezone.now() - timedelta(hours=2))
+    path = tmp_path / "nginx" / "logs" / "views.log"
+    settings.SINMUN_VIEW_LOG = str(path)
+    nginx = LiveNginx(
+        workdir=tmp_path / "nginx",
+        upstreams=[f"127.0.0.1:{free_port()}"],
+        static_root=tmp_path,
+        media_root=tmp_path,
+        view_log=path,
+    )
+    foreign = [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://views-for-sale.example"},
+        {"Origin": "https://views-for-sale.example"},
+        {"Referer": "https://views-for-sale.example/page.html"},
+    ]
+    own = [{"Sec-Fetch-Site": "same-origin", "Origin": nginx.url}] * 10  # 10 agents, below
+    nginx.start()
+    try:
+        import urllib.request
+
+        for i, headers in enumerate(foreign + own):
+            request = urllib.request.Request(  # noqa: S310 - loopback
+                f"{nginx.url}/reader/article/{article.pk}/view/",
+                data=b"",
+                method="POST",
+                headers={"User-Agent": f"{UA} {i}", **headers},
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                assert response.status == 204
+    finally:
+        nginx.stop()
+    records = [json.loads(raw) for raw in path.read_text().splitlines()]
+    assert records[0]["sec_fetch_site"] == "cross-site"
+    assert records[1]["origin"] == "https://views-for-sale.example"
+    assert records[2]["referer"] == "https://views-for-sale.example/page.html"
+    report = ingest_view_log()
+    assert (report.lines, report.views) == (13, 4)
+    assert views(article) == (4, 4)
