@@ -15,8 +15,8 @@ from defusedxml import ElementTree
 
 from sinmun.articles.models import Article
 from sinmun.core.sanitize import plain_text
-from sinmun.core.testing import make_article, make_section
 from sinmun.search.backends import get_backend
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sinmun.core.testing import make_article
 from sinmun.readers import services
 from sinmun.readers.models import ArticleCounter, ArticleViewHour, ViewAddressCount
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

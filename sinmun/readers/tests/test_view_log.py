@@ -312,7 +312,7 @@ def test_nginx_answers_the_beacon_and_the_log_is_counted(tmp_path, settings):
 def test_nginx_logs_what_the_cross_site_and_address_rules_need(tmp_path, settings):
     """Through real nginx: the log lines carry Sec-Fetch-Site, Origin and Referer, so the
     minute job refuses another site's beacons, and one address cycling agents is capped."""
-    from sinmun.delivery.testing import LiveNginx, free_port
+    from tests.support.servers import LiveNginx, free_port
 
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     settings.SINMUN_VIEWS_PER_ADDRESS = 4
