@@ -10,6 +10,10 @@ import os
 import sys
 
 ALIASES = {"import": "import_articles", "export": "export_articles"}
+# Commands a newcomer runs on a fresh data folder before ever serving: they bring the
+# database up to date first, as serve does, instead of failing on "no such table".
+PREPARES_DATABASE = {"import_articles", "demo"}
+HELP = {"-h", "--help"}
 
 
 def _setup():
@@ -19,12 +23,28 @@ def _setup():
     django.setup()
 
 
+def prepare_database() -> None:
+    """Apply every migration (about half a second when there is none to apply).
+
+    The first run on a new data folder creates every table, which takes a few seconds:
+    say so, rather than leave the terminal silent."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext as _
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(_("데이터베이스를 준비하는 중입니다…"), file=sys.stderr, flush=True)  # noqa: T201
+    call_command("migrate", interactive=False, verbosity=0)
+
+
 def prepare_site(*, load_demo: bool = True) -> None:
     """Bring the database up to date, collect static files, and load the demo on an
     empty site."""
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    prepare_database()
     call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
         from sinmun.transfer.demo import load_demo as load
@@ -77,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ALIASES:
         argv[0] = ALIASES[argv[0]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinmun.settings.base")
+    if argv and argv[0] in PREPARES_DATABASE and not HELP.intersection(argv[1:]):
+        _setup()
+        prepare_database()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["sinmun", *argv])
