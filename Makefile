@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint audit format e2e system-deps clean
+.PHONY: run test lint audit wheel-check format e2e system-deps clean
 
 $(BIN)/sinmun: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,12 +35,17 @@ lint: $(BIN)/sinmun
 audit: $(BIN)/sinmun
 	$(BIN)/python scripts/audit.py
 
+## wheel-check: build the wheel, check it carries every template and static file, install
+## it apart from the source and serve pages from it (scripts/wheel_check.py, ~30 s)
+wheel-check: $(BIN)/sinmun
+	$(BIN)/python scripts/wheel_check.py
+
 format: $(BIN)/sinmun
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## test: everything CI runs: system packages, lint, and the whole test suite
-test: system-deps $(BIN)/sinmun lint audit
+## test: everything CI runs: system packages, lint, the installed wheel, the test suite
+test: system-deps $(BIN)/sinmun lint audit wheel-check
 	$(BIN)/pytest
 
 e2e: system-deps $(BIN)/sinmun

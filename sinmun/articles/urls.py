@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sinmun.core import converters  # noqa: F401 - registers <id:…>
 from sinmun.readers import views as reader_views
 
 from . import views
@@ -8,15 +9,15 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("article/<int:pk>/", views.article_detail, name="article"),
-    path("article/<int:pk>/print/", views.article_print, name="article_print"),
+    path("article/<id:pk>/", views.article_detail, name="article"),
+    path("article/<id:pk>/print/", views.article_print, name="article_print"),
     path("section/<slug:code>/", views.section_detail, name="section"),
-    path("reporter/<int:pk>/", views.reporter_detail, name="reporter"),
+    path("reporter/<id:pk>/", views.reporter_detail, name="reporter"),
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
     path("ranking/", reader_views.ranking, name="ranking"),
     # The mobile edition: the same content in lighter pages.
     path("m/", views.home, {"edition": "mobile"}, name="mobile_home"),
-    path("m/article/<int:pk>/", views.article_detail, {"edition": "mobile"}, name="mobile_article"),
+    path("m/article/<id:pk>/", views.article_detail, {"edition": "mobile"}, name="mobile_article"),
     path(
         "m/section/<slug:code>/", views.section_detail, {"edition": "mobile"}, name="mobile_section"
     ),

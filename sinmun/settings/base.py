@@ -21,7 +21,8 @@ DEBUG = env_bool("SINMUN_DEBUG", default=False)
 SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("SINMUN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SINMUN_CSRF_TRUSTED_ORIGINS", default=[])
-# The public address of the site, used in feeds, e-mails and sitemaps.
+# The public address of the site, used in feeds, e-mails and sitemaps. ``sinmun serve``
+# sets it to the address it binds when it is not set (sinmun/cli.py, served_base_url).
 SINMUN_BASE_URL = os.environ.get("SINMUN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from sinmun.core import converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "syndication"
@@ -13,6 +15,6 @@ urlpatterns = [
     path("rss/<slug:code>.xml", views.feed, name="legacy_section_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-news.xml", views.news_sitemap, name="news_sitemap"),
-    path("sitemap-articles-<int:number>.xml", views.article_sitemap, name="article_sitemap"),
+    path("sitemap-articles-<id:number>.xml", views.article_sitemap, name="article_sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap"),
 ]
