@@ -23,10 +23,12 @@ system-deps:
 	sh scripts/install-system-deps.sh
 	sh scripts/install-node-deps.sh
 
-## lint: ruff, Django's checks and the migrations check
+## lint: ruff, the import floors (import-linter, docs/decisions/0004-layers.md), Django's checks
+## and the migrations check
 lint: $(BIN)/sinmun
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=sinmun.settings.test $(BIN)/sinmun makemigrations --check --dry-run
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 import sys
 
-from sinmun.cli import main
+from sinmun.ops.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -126,7 +126,7 @@ def serve_installed(wheel: Path, work: Path) -> list[str]:
         SINMUN_ACCESS_LOG="",
     )
     (work / "data").mkdir()
-    sinmun = [sys.executable, "-m", "sinmun.cli"]
+    sinmun = [sys.executable, "-m", "sinmun.ops.cli"]
     where = subprocess.run(
         [sys.executable, "-c", "import sinmun; print(sinmun.__file__)"],
         env=env,

@@ -9,7 +9,7 @@ from sinmun.core import views as core_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
-    path("", include("sinmun.articles.urls")),
+    path("", include("sinmun.website.urls")),
     path("", include("sinmun.newsroom.urls")),
     path("", include("sinmun.syndication.urls")),
     path("", include("sinmun.search.urls")),

@@ -389,7 +389,7 @@ def scenario_soak(stack: Stack, args) -> tuple[bool, str]:
     """Steady mixed reading for the soak duration; RSS of every gunicorn worker every
     ``--sample`` seconds. Growth is measured per worker from the sample after warm-up to
     the last; gunicorn recycles a worker after 10,000±1,000 requests (max_requests in
-    sinmun/core/server.py), and a recycled worker starts a new series."""
+    sinmun/ops/server.py), and a recycled worker starts a new series."""
     paths = stack.reader_paths() + ["/rss/"]
     beacons = [f"/reader/article/{pk}/view/" for pk in stack.ids[:12]]
     series: dict[int, list[int]] = {}

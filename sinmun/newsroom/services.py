@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Revision
@@ -72,29 +71,6 @@ def article_publish_due(*, now: datetime | None = None) -> ScheduledRunReport:
         except Exception as error:  # noqa: BLE001 - one bad revision must not stop the rest
             logger.exception("scheduled publish of revision %s failed", revision_id)
             report.errors.append(f"{revision_id}: {error}")
-    return report
-
-
-def run_scheduled_jobs(*, now: datetime | None = None) -> ScheduledRunReport:
-    """The minute job: publish due articles, then Wagtail's own scheduled publishing (pages,
-    expiries), then flush counted views to the database where that exists."""
-    report = article_publish_due(now=now)
-    try:
-        call_command("publish_scheduled", verbosity=0)
-    except Exception as error:  # noqa: BLE001
-        logger.exception("publish_scheduled failed")
-        report.errors.append(f"publish_scheduled: {error}")
-    try:
-        from sinmun.readers import services as reader_services
-    except ImportError:
-        reader_services = None
-    flush = getattr(reader_services, "flush_view_counts", None)
-    if flush is not None:
-        try:
-            flush()
-        except Exception as error:  # noqa: BLE001
-            logger.exception("flush_view_counts failed")
-            report.errors.append(f"flush_view_counts: {error}")
     return report
 
 

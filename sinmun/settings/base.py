@@ -22,7 +22,7 @@ SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("SINMUN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SINMUN_CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the site, used in feeds, e-mails and sitemaps. ``sinmun serve``
-# sets it to the address it binds when it is not set (sinmun/cli.py, served_base_url).
+# sets it to the address it binds when it is not set (sinmun/ops/cli.py, served_base_url).
 SINMUN_BASE_URL = os.environ.get("SINMUN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sinmun.search",
     "sinmun.delivery",
     "sinmun.website",
+    "sinmun.ops",
     "sinmun.backup",
     "sinmun.security",
     "axes",
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old addresses of imported articles: looked up only for 404s and /?p= (sinmun/transfer).
-    "sinmun.transfer.middleware.LegacyRedirectMiddleware",
+    "sinmun.website.legacy_redirects.LegacyRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,7 +10,7 @@ class LegacyURL(models.Model):
     ``path`` is normalised by :func:`sinmun.transfer.legacy.normalise_url` (no scheme or
     host, percent-decoded, no trailing slash, query parameters sorted), so that every
     spelling of one old link finds the same row. Requests for such an address are
-    answered with a permanent redirect to the article (sinmun/transfer/middleware.py).
+    answered with a permanent redirect to the article (sinmun/website/legacy_redirects.py).
     """
 
     path = models.CharField(_("예전 주소"), max_length=500, unique=True)

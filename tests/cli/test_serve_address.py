@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from sinmun.cli import export_base_url, served_base_url
+from sinmun.ops.cli import export_base_url, served_base_url
 from tests.support.servers import LiveSinmun, free_port, http_get
 
 

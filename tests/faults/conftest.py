@@ -27,7 +27,7 @@ import requests
 
 from tests.support.servers import REPO, LiveProcess, admin_session, free_port, port_open
 
-SINMUN = [sys.executable, "-m", "sinmun.cli"]
+SINMUN = [sys.executable, "-m", "sinmun.ops.cli"]
 ROUNDS = int(os.environ.get("SINMUN_FAULT_ROUNDS", "2"))
 # The long runs (PostgreSQL backup under load: two migrations) only with scripts/faults.sh.
 FULL = os.environ.get("SINMUN_FAULTS_FULL") == "1"

@@ -31,7 +31,7 @@ PRODUCTION_ENV = {
 
 def run_check(env: dict, tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sinmun.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "-m", "sinmun.ops.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "sinmun.settings.base",

@@ -247,7 +247,7 @@ def _production(tmp_path, *args):
     # Set by the browser tests for their in-process live server; a deployment never has it.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     sinmun = (
-        [sys.executable, "-m", "sinmun.cli"]
+        [sys.executable, "-m", "sinmun.ops.cli"]
         if not (REPO / ".venv/bin/sinmun").exists()
         else [str(REPO / ".venv/bin/sinmun")]
     )

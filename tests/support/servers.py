@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SINMUN = [sys.executable, "-m", "sinmun.cli"]
+SINMUN = [sys.executable, "-m", "sinmun.ops.cli"]
 POSTGRES_ADMIN_URL = os.environ.get(
     "SINMUN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"
 )

@@ -16,7 +16,7 @@ from wagtail.models import ModelLogEntry
 
 from sinmun.articles.models import Article
 from sinmun.newsroom.models import LatePublication
-from sinmun.newsroom.services import run_scheduled_jobs
+from sinmun.ops.jobs import run_scheduled_jobs
 from sinmun.readers.models import ArticleCounter
 from tests.support.factories import make_article
 

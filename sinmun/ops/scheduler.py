@@ -31,7 +31,7 @@ def run_forever(*, interval: float = INTERVAL_SECONDS, stop: threading.Event | N
     parent process goes away."""
     from django.db import close_old_connections
 
-    from .services import run_scheduled_jobs
+    from .jobs import run_scheduled_jobs
 
     stop = stop or threading.Event()
     parent = os.getppid()
@@ -55,7 +55,7 @@ def start_child() -> subprocess.Popen | None:
         return None
     env = dict(os.environ)
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "sinmun.cli", "run_scheduled_jobs", "--loop"], env=env
+        [sys.executable, "-m", "sinmun.ops.cli", "run_scheduled_jobs", "--loop"], env=env
     )
 
 

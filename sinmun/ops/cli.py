@@ -107,7 +107,7 @@ def serve(argv: list[str]) -> int:
         workers = 2 if sqlite else (os.cpu_count() or 1) * 2 + 1
     from django.db import connections
 
-    from sinmun.core.server import run_gunicorn
+    from sinmun.ops.server import run_gunicorn
 
     # Workers are forked from this process: none may inherit its database connection.
     connections.close_all()

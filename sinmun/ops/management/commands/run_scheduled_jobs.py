@@ -3,8 +3,8 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from sinmun.newsroom.scheduler import INTERVAL_SECONDS, run_forever
-from sinmun.newsroom.services import run_scheduled_jobs
+from sinmun.ops.jobs import run_scheduled_jobs
+from sinmun.ops.scheduler import INTERVAL_SECONDS, run_forever
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ through untouched, so reading an article costs nothing more.
 
 from django.http import HttpResponsePermanentRedirect
 
-from .legacy import ID_PARAMETERS, legacy_redirect_url
+from sinmun.transfer.legacy import ID_PARAMETERS, legacy_redirect_url
 
 
 class LegacyRedirectMiddleware:

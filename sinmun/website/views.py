@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from sinmun.articles import selectors
+from sinmun.articles.access import access_article_edit
+from sinmun.articles.models import Article, Section
 from sinmun.core.http import reader_page, signed_in_user
 from sinmun.newsroom.selectors import correction_list_for_article, home_front_articles
 from sinmun.readers.selectors import most_viewed_article_list
-
-from . import selectors
-from .access import access_article_edit
-from .models import Article, Section
 
 PAGE_SIZE = 20
 HOME_LATEST = 10
@@ -145,7 +144,7 @@ def section_detail(request, code, edition="pc"):
 @require_safe
 @reader_page
 def reporter_detail(request, pk):
-    from .models import Reporter
+    from sinmun.articles.models import Reporter
 
     reporter = get_object_or_404(Reporter.objects.select_related("photo"), pk=pk)
     page = _page(

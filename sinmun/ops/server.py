@@ -28,14 +28,14 @@ class SinmunServer(BaseApplication):
 
 def _start_scheduler(arbiter):
     # Exactly one scheduler loop per server: a child of the arbiter, not of a worker
-    # (sinmun/newsroom/scheduler.py).
-    from sinmun.newsroom.scheduler import start_child
+    # (scheduler.py).
+    from sinmun.ops.scheduler import start_child
 
     arbiter.sinmun_scheduler = start_child()
 
 
 def _stop_scheduler(arbiter):
-    from sinmun.newsroom.scheduler import stop_child
+    from sinmun.ops.scheduler import stop_child
 
     stop_child(getattr(arbiter, "sinmun_scheduler", None))
 
