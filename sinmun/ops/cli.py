@@ -56,7 +56,7 @@ def prepare_site(*, load_demo: bool = True) -> None:
 
 
 # Binding these means "every address of this machine": none of them is one to link to.
-WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 - compared, never bound here
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 # nosec B104 - compared, never bound here
 
 
 def served_base_url(host: str, port: int) -> str:
