@@ -1,21 +1,6 @@
 """One-file backups of a whole site, and restoring them into an empty site.
 
-An archive (``.tar.gz``) holds:
-
-* ``manifest.json``: format, versions, the database engine, row counts and a checksum of
-  every table *as dumped*, the checksum of the database file and of every media file;
-* ``database/sinmun.sqlite3`` (SQLite, copied with SQLite's online backup API) or
-  ``database/sinmun.pgdump`` (PostgreSQL, ``pg_dump --format=custom``);
-* ``media/…``: the uploaded photos and their renditions;
-* ``secret_key``: the generated key of a default install, when there is one (visitor
-  hashes and signed values depend on it).
-
-Both database copies are consistent while the site keeps writing: SQLite's backup API
-copies one committed state, and on PostgreSQL the table checksums and ``pg_dump`` read
-the same exported snapshot (``pg_export_snapshot`` + ``pg_dump --snapshot``). The
-checksums are computed from that same state, so a restore can prove it got exactly what
-was dumped. Media are copied after the database, so every photo the database names is
-already on disk (uploads write the file before the row).
+What an archive holds and why its copies are consistent: manifest.py.
 
 Writing an archive is here; restoring is in restoring.py, the checks in verify.py, the
 database copies in engines.py and the manifest's checksums in manifest.py.

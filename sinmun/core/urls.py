@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _PLAIN = re.compile(r"[A-Za-z0-9_-]+\Z")
 _SENTINEL = "{}86420975318642"
@@ -48,3 +48,12 @@ def fast_reverse(name: str, *args) -> str:
     for value, piece in zip(values, pieces[1:], strict=True):
         out += (value, piece)
     return "".join(out)
+
+
+def reverse_or_none(name: str, *args) -> str | None:
+    """``reverse(name, args=args)``, or None for a name this URLconf does not have (the
+    page purge asks for pages a trimmed URLconf may leave out)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None

@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
-
 from sinmun.articles.models import Section
 from sinmun.articles.selectors import article_placements, articles_changed
 from sinmun.core.changes import Change
-
-
-def _reverse(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+from sinmun.core.urls import reverse_or_none as _reverse
 
 
 def _section_feeds(codes) -> list[str | None]:

@@ -7,8 +7,6 @@ asks every app the same question and purges all the answers.
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
-
 from sinmun.articles.models import Section
 from sinmun.articles.selectors import (
     article_latest_list,
@@ -17,6 +15,7 @@ from sinmun.articles.selectors import (
     articles_changed,
 )
 from sinmun.core.changes import Change
+from sinmun.core.urls import reverse_or_none as _reverse
 
 # An import of many articles purges the lists they appear in, not each new article's
 # own page (never served yet) nor its neighbours'.
@@ -27,14 +26,6 @@ ARTICLE_PAGES_UP_TO = 50
 SITE_LATEST_ARTICLES = 30
 
 RANKING_NAMES = ("articles:ranking", "articles:mobile_ranking")
-
-
-def _reverse(name: str, *args) -> str | None:
-    """Reverse a URL name that may not be installed (a trimmed URLconf)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def article_pages(pk: int) -> list[str | None]:
